@@ -1,0 +1,147 @@
+import {
+  AbortMultipartUploadCommand,
+  DeleteBucketCommand,
+  DeleteObjectsCommand,
+  ListMultipartUploadsCommand,
+  ListObjectVersionsCommand,
+  type ObjectIdentifier,
+  type S3Client,
+} from '@aws-sdk/client-s3'
+
+import type {BucketRef} from './bucket-setup.js'
+import type {AwsClients, AwsCredentials} from './clients.js'
+import {isAwsError} from './service-errors.js'
+
+const MAX_KEYS_PER_DELETE = 1000
+const MAX_DELETE_ATTEMPTS = 3
+const RETRY_DELAY_MS = 100
+// Each pass lists from the start; a bucket still not empty after this many is being written to.
+const MAX_EMPTYING_PASSES = 5
+const MAX_DELETE_BUCKET_ATTEMPTS = 3
+
+type Target = {Bucket: string; ExpectedBucketOwner: string}
+
+/**
+ * Deletes every object version, delete marker and unfinished multipart upload, then the bucket.
+ * A bucket that no longer exists counts as deleted, so the whole teardown can be repeated.
+ */
+export async function emptyAndDeleteBucket(
+  clients: AwsClients,
+  credentials: AwsCredentials,
+  bucket: BucketRef,
+): Promise<void> {
+  const s3 = clients.s3(credentials, bucket.region)
+  const target = {Bucket: bucket.bucketName, ExpectedBucketOwner: bucket.accountId}
+
+  try {
+    await emptyThenDelete(s3, target)
+  } catch (error) {
+    if (!isAwsError(error, 'NoSuchBucket')) throw error
+  }
+}
+
+async function emptyThenDelete(s3: S3Client, target: Target) {
+  for (let attempt = 1; ; attempt++) {
+    await deleteAllVersions(s3, target)
+    await abortMultipartUploads(s3, target)
+    try {
+      await s3.send(new DeleteBucketCommand(target))
+      return
+    } catch (error) {
+      // Something was written after the listing came back empty: empty it again.
+      if (!isAwsError(error, 'BucketNotEmpty') || attempt >= MAX_DELETE_BUCKET_ATTEMPTS) throw error
+    }
+  }
+}
+
+async function deleteAllVersions(s3: S3Client, target: Target) {
+  for (let pass = 1; pass <= MAX_EMPTYING_PASSES; pass++) {
+    const deleted = await deleteListedVersions(s3, target)
+    if (deleted === 0) return
+  }
+
+  throw new Error(`Bucket ${target.Bucket} still held objects after ${MAX_EMPTYING_PASSES} passes`)
+}
+
+/** One pass over ListObjectVersions, deleting in full batches as pages arrive. */
+async function deleteListedVersions(s3: S3Client, target: Target): Promise<number> {
+  let pending: ObjectIdentifier[] = []
+  let listed = 0
+
+  for await (const page of objectVersionPages(s3, target)) {
+    listed += page.length
+    pending.push(...page)
+    while (pending.length >= MAX_KEYS_PER_DELETE) {
+      await deleteObjects(s3, target, pending.slice(0, MAX_KEYS_PER_DELETE))
+      pending = pending.slice(MAX_KEYS_PER_DELETE)
+    }
+  }
+
+  if (pending.length > 0) await deleteObjects(s3, target, pending)
+  return listed
+}
+
+// Versions and delete markers alike; an unversioned bucket lists its objects with version `null`.
+async function* objectVersionPages(s3: S3Client, target: Target) {
+  let markers: {KeyMarker?: string; VersionIdMarker?: string} = {}
+  for (;;) {
+    const page = await s3.send(new ListObjectVersionsCommand({...target, ...markers}))
+    yield identifiersOf([...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])])
+    if (!page.IsTruncated || page.NextKeyMarker === undefined) return
+
+    markers = {KeyMarker: page.NextKeyMarker, VersionIdMarker: page.NextVersionIdMarker}
+  }
+}
+
+function identifiersOf(entries: {Key?: string; VersionId?: string}[]): ObjectIdentifier[] {
+  return entries.flatMap(({Key, VersionId}) => (Key === undefined ? [] : [{Key, VersionId}]))
+}
+
+/** Per-key failures arrive inside a successful reply; only those keys are sent again. */
+async function deleteObjects(s3: S3Client, target: Target, objects: ObjectIdentifier[]) {
+  let remaining = objects
+  for (let attempt = 1; ; attempt++) {
+    const reply = await s3.send(
+      new DeleteObjectsCommand({...target, Delete: {Objects: remaining, Quiet: true}}),
+    )
+    const errors = reply.Errors ?? []
+    if (errors.length === 0) return
+
+    if (attempt >= MAX_DELETE_ATTEMPTS) {
+      const [first] = errors
+      throw new Error(
+        `S3 refused to delete ${errors.length} objects from bucket ${target.Bucket} ` +
+          `(first: ${first.Code} on ${first.Key})`,
+      )
+    }
+
+    remaining = identifiersOf(errors)
+    await sleep(RETRY_DELAY_MS * 2 ** (attempt - 1))
+  }
+}
+
+async function abortMultipartUploads(s3: S3Client, target: Target) {
+  let markers: {KeyMarker?: string; UploadIdMarker?: string} = {}
+  for (;;) {
+    const page = await s3.send(new ListMultipartUploadsCommand({...target, ...markers}))
+    for (const {Key, UploadId} of page.Uploads ?? []) {
+      if (Key !== undefined && UploadId !== undefined) await abortUpload(s3, target, Key, UploadId)
+    }
+
+    if (!page.IsTruncated || page.NextKeyMarker === undefined) return
+
+    markers = {KeyMarker: page.NextKeyMarker, UploadIdMarker: page.NextUploadIdMarker}
+  }
+}
+
+async function abortUpload(s3: S3Client, target: Target, key: string, uploadId: string) {
+  try {
+    await s3.send(new AbortMultipartUploadCommand({...target, Key: key, UploadId: uploadId}))
+  } catch (error) {
+    if (!isAwsError(error, 'NoSuchUpload')) throw error
+  }
+}
+
+function sleep(ms: number) {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}

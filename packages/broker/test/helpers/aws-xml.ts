@@ -1,0 +1,124 @@
+// Just enough XML to answer the AWS SDK the way S3, IAM and STS do, and to read what it sent.
+
+export const IAM_NAMESPACE = 'https://iam.amazonaws.com/doc/2010-05-08/'
+export const STS_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/'
+const S3_NAMESPACE = 'http://s3.amazonaws.com/doc/2006-03-01/'
+
+export function escapeXml(value: string): string {
+  return value
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+}
+
+function unescapeXml(value: string): string {
+  return value
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&')
+}
+
+/** `<Name>value</Name>` for each defined entry, in order. */
+export function elements(fields: Record<string, string | number | boolean | undefined>): string {
+  return Object.entries(fields)
+    .filter(([, value]) => value !== undefined)
+    .map(([name, value]) => `<${name}>${escapeXml(String(value))}</${name}>`)
+    .join('')
+}
+
+/** A successful awsQuery reply (IAM, STS): `<ActionResponse><ActionResult>…`. */
+export function queryResult(action: string, inner = '', namespace = IAM_NAMESPACE): string {
+  return (
+    `<${action}Response xmlns="${namespace}"><${action}Result>${inner}</${action}Result>` +
+    `<ResponseMetadata><RequestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</RequestId>` +
+    `</ResponseMetadata></${action}Response>`
+  )
+}
+
+export function queryError(code: string, message: string, namespace = IAM_NAMESPACE): string {
+  return (
+    `<ErrorResponse xmlns="${namespace}"><Error><Type>Sender</Type><Code>${code}</Code>` +
+    `<Message>${escapeXml(message)}</Message></Error>` +
+    `<RequestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</RequestId></ErrorResponse>`
+  )
+}
+
+export function s3Error(code: string, message = code): string {
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code>` +
+    `<Message>${escapeXml(message)}</Message><RequestId>4442587FB7D0A2F9</RequestId>` +
+    `<HostId>example-host-id</HostId></Error>`
+  )
+}
+
+export interface VersionEntry {
+  key: string
+  versionId: string
+}
+
+export interface VersionPage {
+  versions?: VersionEntry[]
+  deleteMarkers?: VersionEntry[]
+  next?: {keyMarker: string; versionIdMarker: string}
+}
+
+export function listObjectVersionsXml(bucketName: string, page: VersionPage): string {
+  const entry = (tag: string, {key, versionId}: VersionEntry) =>
+    `<${tag}>${elements({Key: key, VersionId: versionId, IsLatest: true})}</${tag}>`
+  const versions = (page.versions ?? []).map((version) => entry('Version', version))
+  const markers = (page.deleteMarkers ?? []).map((marker) => entry('DeleteMarker', marker))
+  const paging = page.next
+    ? elements({
+        IsTruncated: true,
+        NextKeyMarker: page.next.keyMarker,
+        NextVersionIdMarker: page.next.versionIdMarker,
+      })
+    : elements({IsTruncated: false})
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?><ListVersionsResult xmlns="${S3_NAMESPACE}">` +
+    `${elements({Name: bucketName, MaxKeys: 1000})}${paging}${versions.join('')}` +
+    `${markers.join('')}</ListVersionsResult>`
+  )
+}
+
+export function listMultipartUploadsXml(
+  bucketName: string,
+  uploads: {key: string; uploadId: string}[],
+): string {
+  const entries = uploads.map(
+    ({key, uploadId}) => `<Upload>${elements({Key: key, UploadId: uploadId})}</Upload>`,
+  )
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?><ListMultipartUploadsResult xmlns="${S3_NAMESPACE}">` +
+    `${elements({Bucket: bucketName, IsTruncated: false})}${entries.join('')}` +
+    `</ListMultipartUploadsResult>`
+  )
+}
+
+export function deleteObjectsResultXml(errors: (VersionEntry & {code: string})[] = []): string {
+  const entries = errors.map(
+    ({key, versionId, code}) =>
+      `<Error>${elements({Key: key, VersionId: versionId, Code: code, Message: code})}</Error>`,
+  )
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?><DeleteResult xmlns="${S3_NAMESPACE}">` +
+    `${entries.join('')}</DeleteResult>`
+  )
+}
+
+/** The text of every `<tag>…</tag>` in a request body, unescaped. */
+export function xmlTexts(xml: string, tag: string): string[] {
+  const pattern = new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, 'g')
+  return [...xml.matchAll(pattern)].map(([, text]) => unescapeXml(text))
+}
+
+/** The `{key, versionId}` pairs of a DeleteObjects request body. */
+export function deletedObjects(xml: string): VersionEntry[] {
+  return xmlTexts(xml, 'Object').map((object) => ({
+    key: xmlTexts(object, 'Key')[0],
+    versionId: xmlTexts(object, 'VersionId')[0],
+  }))
+}
