@@ -1,0 +1,101 @@
+import {whoAmI} from '../aws/identity.js'
+import {BrokerError} from '../errors.js'
+import type {Account, Team} from '../heroku/platform.js'
+import type {Services} from '../services.js'
+import {liveResourcesOfTeam} from '../storage/resources.js'
+import {
+  deleteTeamLink,
+  findTeamLink,
+  findTeamLinks,
+  saveTeamLink,
+  type TeamLink,
+} from '../storage/team-links.js'
+
+export interface LinkView {
+  team: {id: string; name: string}
+  awsAccountId: string
+  accessKeyId: string
+  linkedBy: string
+  linkedAt: string
+}
+
+/** Checks the AWS keys with STS before anything is stored, then links the team to that account. */
+export async function linkTeam(
+  services: Services,
+  {
+    team,
+    account,
+    credentials,
+  }: {team: Team; account: Account; credentials: {accessKeyId: string; secretAccessKey: string}},
+): Promise<LinkView & {created: boolean}> {
+  const identity = await whoAmI(services.aws, credentials)
+  const {link, created} = await saveTeamLink(services.pool, {
+    teamId: team.id,
+    teamName: team.name,
+    awsAccountId: identity.accountId,
+    accessKeyId: credentials.accessKeyId,
+    secretAccessKeySealed: services.config.keyRing.seal(credentials.secretAccessKey),
+    linkedById: account.id,
+    linkedByEmail: account.email,
+  })
+  return {...viewOf(link), created}
+}
+
+export async function linkOf(services: Services, team: Team): Promise<LinkView> {
+  const link = await findTeamLink(services.pool, team.id)
+  if (!link) throw notLinked(team)
+  return viewOf(link)
+}
+
+export async function unlinkTeam(services: Services, team: Team): Promise<void> {
+  const live = await liveResourcesOfTeam(services.pool, team.id)
+  if (live.length > 0) {
+    const list = live.map((resource) => `${resource.name ?? resource.id} (app ${resource.appName})`)
+    throw new BrokerError(
+      409,
+      'live_addons',
+      `Team ${team.name} still has ${live.length} byo-s3 add-on(s): ${list.join(', ')}. ` +
+        'Destroy them first (heroku addons:destroy), then unlink.',
+    )
+  }
+
+  if (!(await deleteTeamLink(services.pool, team.id))) throw notLinked(team)
+}
+
+export async function linksOf(services: Services, teams: Team[]) {
+  const links = await findTeamLinks(
+    services.pool,
+    teams.map((team) => team.id),
+  )
+  const byTeam = new Map(links.map((link) => [link.teamId, link]))
+  return teams.map((team) => ({
+    team: {id: team.id, name: team.name},
+    role: team.role,
+    linked: byTeam.has(team.id),
+    awsAccountId: byTeam.get(team.id)?.awsAccountId ?? null,
+  }))
+}
+
+function viewOf(link: TeamLink): LinkView {
+  return {
+    team: {id: link.teamId, name: link.teamName},
+    awsAccountId: link.awsAccountId,
+    accessKeyId: maskKeyId(link.accessKeyId),
+    linkedBy: link.linkedByEmail,
+    linkedAt: link.updatedAt.toISOString(),
+  }
+}
+
+/** Shows enough of an access key id to recognise it: `AKIA************MPLE`. */
+export function maskKeyId(keyId: string): string {
+  if (keyId.length <= 8) return '*'.repeat(keyId.length)
+  return keyId.slice(0, 4) + '*'.repeat(keyId.length - 8) + keyId.slice(-4)
+}
+
+function notLinked(team: Team): BrokerError {
+  return new BrokerError(
+    404,
+    'not_linked',
+    `Team ${team.name} is not linked to AWS. Link it with heroku byo-s3:link --team ${team.name}.`,
+  )
+}

@@ -1,0 +1,101 @@
+import type {FastifyInstance, FastifyRequest} from 'fastify'
+import type {Services} from '../services.js'
+import {accountOf, bearerToken, requireAdmin, teamOf} from './heroku-user.js'
+import {linkOf, linksOf, linkTeam, unlinkTeam} from './links.js'
+
+const team = {type: 'object', properties: {id: {type: 'string'}, name: {type: 'string'}}}
+const link = {
+  type: 'object',
+  properties: {
+    team,
+    awsAccountId: {type: 'string'},
+    accessKeyId: {type: 'string'},
+    linkedBy: {type: 'string'},
+    linkedAt: {type: 'string'},
+    created: {type: 'boolean'},
+  },
+}
+const params = {
+  type: 'object',
+  required: ['team'],
+  properties: {team: {type: 'string', minLength: 1, maxLength: 100}},
+}
+
+const linkBody = {
+  type: 'object',
+  required: ['accessKeyId', 'secretAccessKey'],
+  additionalProperties: false,
+  properties: {
+    accessKeyId: {type: 'string', pattern: '^[A-Z0-9]{16,128}$'},
+    secretAccessKey: {type: 'string', minLength: 16, maxLength: 256},
+  },
+}
+
+type TeamParams = {Params: {team: string}}
+
+/**
+ * The API the byo-s3 CLI plugin calls on behalf of a Heroku user. Every response has a schema:
+ * it is the allow-list that keeps secrets out of replies.
+ */
+export async function adminApi(app: FastifyInstance, {services}: {services: Services}) {
+  const {platform} = services
+
+  async function caller(request: FastifyRequest, teamName: string) {
+    const token = bearerToken(request)
+    const account = await accountOf(platform, token)
+    return {account, team: await teamOf(platform, token, teamName)}
+  }
+
+  app.put<TeamParams & {Body: {accessKeyId: string; secretAccessKey: string}}>(
+    '/admin/teams/:team/link',
+    {schema: {params, body: linkBody, response: {200: link}}},
+    async (request) => {
+      const {account, team} = await caller(request, request.params.team)
+      requireAdmin(team, 'link it to AWS')
+      return linkTeam(services, {team, account, credentials: request.body})
+    },
+  )
+
+  app.get<TeamParams>(
+    '/admin/teams/:team/link',
+    {schema: {params, response: {200: link}}},
+    async (request) => {
+      const {team} = await caller(request, request.params.team)
+      return linkOf(services, team)
+    },
+  )
+
+  app.delete<TeamParams>('/admin/teams/:team/link', {schema: {params}}, async (request, reply) => {
+    const {team} = await caller(request, request.params.team)
+    requireAdmin(team, 'unlink it from AWS')
+    await unlinkTeam(services, team)
+    return reply.status(204).send()
+  })
+
+  app.get(
+    '/admin/links',
+    {
+      schema: {
+        response: {
+          200: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                team,
+                role: {type: ['string', 'null']},
+                linked: {type: 'boolean'},
+                awsAccountId: {type: ['string', 'null']},
+              },
+            },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const token = bearerToken(request)
+      await accountOf(platform, token)
+      return linksOf(services, await platform.listTeams(token))
+    },
+  )
+}

@@ -1,0 +1,58 @@
+/** The broker's environment contract, as a JSON schema that env-schema validates and coerces. */
+
+const secret = {type: 'string', minLength: 16}
+const httpUrl = {type: 'string', pattern: '^https?://[^\\s/]+'}
+
+export const environmentSchema = {
+  type: 'object',
+  properties: {
+    NODE_ENV: {type: 'string', default: 'development'},
+    PORT: {type: 'integer', minimum: 1, maximum: 65535, default: 5000},
+    DATABASE_URL: {type: 'string', pattern: '^postgres(ql)?://'},
+    ADDON_ID: {type: 'string', pattern: '^[a-z][a-z0-9-]*$', default: 'byo-s3'},
+    ADDON_PASSWORD: secret,
+    SSO_SALT: secret,
+    OAUTH_CLIENT_SECRET: {type: 'string', minLength: 1},
+    FERNET_KEYS: {type: 'string', minLength: 43},
+    HEROKU_API_URL: {...httpUrl, default: 'https://api.heroku.com'},
+    HEROKU_ID_URL: {...httpUrl, default: 'https://id.heroku.com'},
+    AWS_ENDPOINT_URL: httpUrl,
+    AWS_ENDPOINT_URL_S3: httpUrl,
+    AWS_ENDPOINT_URL_IAM: httpUrl,
+    AWS_ENDPOINT_URL_STS: httpUrl,
+    S3_FORCE_PATH_STYLE: {type: 'boolean', default: false},
+    LOG_LEVEL: {
+      type: 'string',
+      enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+      default: 'info',
+    },
+  },
+} as const
+
+export interface Environment {
+  NODE_ENV: string
+  PORT: number
+  DATABASE_URL?: string
+  ADDON_ID: string
+  ADDON_PASSWORD?: string
+  SSO_SALT?: string
+  OAUTH_CLIENT_SECRET?: string
+  FERNET_KEYS?: string
+  HEROKU_API_URL: string
+  HEROKU_ID_URL: string
+  AWS_ENDPOINT_URL?: string
+  AWS_ENDPOINT_URL_S3?: string
+  AWS_ENDPOINT_URL_IAM?: string
+  AWS_ENDPOINT_URL_STS?: string
+  S3_FORCE_PATH_STYLE: boolean
+  LOG_LEVEL: string
+}
+
+/** Secrets a production broker must be given; local runs generate them. */
+export const requiredInProduction = [
+  'DATABASE_URL',
+  'ADDON_PASSWORD',
+  'SSO_SALT',
+  'OAUTH_CLIENT_SECRET',
+  'FERNET_KEYS',
+] as const

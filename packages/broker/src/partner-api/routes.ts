@@ -1,0 +1,85 @@
+import type {FastifyInstance} from 'fastify'
+import {basicAuthCheck} from '../http/basic-auth.js'
+import {deprovision} from '../provisioning/deprovision.js'
+import {provision, type ProvisionRequest} from '../provisioning/provision.js'
+import type {Services} from '../services.js'
+import {findResource, updateResource} from '../storage/resources.js'
+import {BrokerError} from '../errors.js'
+
+const uuid = {type: 'string', format: 'uuid'}
+
+const provisionSchema = {
+  body: {
+    type: 'object',
+    required: ['uuid'],
+    properties: {
+      uuid,
+      name: {type: 'string'},
+      plan: {type: 'string'},
+      region: {type: 'string'},
+      oauth_grant: {
+        anyOf: [
+          {type: 'null'},
+          {type: 'object', required: ['code'], properties: {code: {type: 'string'}}},
+        ],
+      },
+    },
+  },
+  response: {
+    '2xx': {
+      type: 'object',
+      properties: {
+        id: {type: 'string'},
+        message: {type: 'string'},
+        config: {type: 'object', additionalProperties: {type: 'string'}},
+      },
+    },
+  },
+}
+
+const byId = {params: {type: 'object', properties: {id: uuid}, required: ['id']}}
+
+/** Heroku's Add-on Partner API v3: provision, plan change and deprovision. */
+export async function partnerApi(app: FastifyInstance, {services}: {services: Services}) {
+  app.addHook('onRequest', basicAuthCheck(services.config.addonId, services.config.addonPassword))
+
+  app.post<{Body: ProvisionRequest}>(
+    '/heroku/resources',
+    {schema: provisionSchema},
+    async (request, reply) => {
+      const result = await provision(services, request.body, request.log)
+      return reply.status(result.status).send(result.body)
+    },
+  )
+
+  app.put<{Params: {id: string}; Body: {plan?: string}}>(
+    '/heroku/resources/:id',
+    {
+      schema: {
+        ...byId,
+        body: {type: 'object', required: ['plan'], properties: {plan: {type: 'string'}}},
+      },
+    },
+    async (request) => {
+      const resource = await findResource(services.pool, request.params.id)
+      if (!resource || resource.state === 'deprovisioned') {
+        throw new BrokerError(404, 'not_found', 'byo-s3 has no live add-on with this id.')
+      }
+
+      if (resource.plan !== request.body.plan) {
+        await updateResource(services.pool, resource.id, {plan: request.body.plan})
+      }
+
+      return {message: `Plan is now ${request.body.plan}.`}
+    },
+  )
+
+  app.delete<{Params: {id: string}}>(
+    '/heroku/resources/:id',
+    {schema: byId},
+    async (request, reply) => {
+      await deprovision(services, request.params.id, request.log)
+      return reply.status(204).send()
+    },
+  )
+}

@@ -1,0 +1,101 @@
+import type {Queryable} from './db.js'
+import {queryOne, queryRows} from './db.js'
+
+/** One Heroku add-on resource, keyed on Heroku's uuid, and what was made for it in AWS. */
+export interface Resource {
+  id: string
+  name: string | null
+  plan: string | null
+  state: ResourceState
+  region: string | null
+  teamId: string | null
+  teamName: string | null
+  appId: string | null
+  appName: string | null
+  awsAccountId: string | null
+  bucketName: string | null
+  iamUserName: string | null
+  appAccessKeyId: string | null
+  appSecretAccessKeySealed: string | null
+  oauthAccessTokenSealed: string | null
+  oauthRefreshTokenSealed: string | null
+  oauthExpiresAt: Date | null
+  message: string | null
+  createdAt: Date
+  updatedAt: Date
+  deprovisionedAt: Date | null
+}
+
+export type ResourceState =
+  'provisioning' | 'provisioned' | 'refused' | 'failed' | 'deprovisioning' | 'deprovisioned'
+
+export const liveStates: ResourceState[] = ['provisioning', 'provisioned', 'deprovisioning']
+
+type Changes = Partial<Omit<Resource, 'id' | 'createdAt' | 'updatedAt'>>
+
+const columnOf = (field: string) => field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`)
+
+const columns = [
+  'id',
+  'name',
+  'plan',
+  'state',
+  'region',
+  'teamId',
+  'teamName',
+  'appId',
+  'appName',
+  'awsAccountId',
+  'bucketName',
+  'iamUserName',
+  'appAccessKeyId',
+  'appSecretAccessKeySealed',
+  'oauthAccessTokenSealed',
+  'oauthRefreshTokenSealed',
+  'oauthExpiresAt',
+  'message',
+  'createdAt',
+  'updatedAt',
+  'deprovisionedAt',
+]
+  .map((field) => `${columnOf(field)} as "${field}"`)
+  .join(', ')
+
+/** Records a provision request unless its uuid is known; returns whether this call created it. */
+export async function recordResource(
+  db: Queryable,
+  fields: {id: string; name: string | null; plan: string | null},
+): Promise<boolean> {
+  const result = await db.query(
+    `insert into resources (id, name, plan, state) values ($1, $2, $3, 'provisioning')
+     on conflict (id) do nothing`,
+    [fields.id, fields.name, fields.plan],
+  )
+  return result.rowCount === 1
+}
+
+export function findResource(db: Queryable, id: string): Promise<Resource | undefined> {
+  return queryOne<Resource>(db, `select ${columns} from resources where id = $1`, [id])
+}
+
+/** Reads the resource and locks its row until the surrounding transaction ends. */
+export function lockResource(db: Queryable, id: string): Promise<Resource | undefined> {
+  return queryOne<Resource>(db, `select ${columns} from resources where id = $1 for update`, [id])
+}
+
+export async function updateResource(db: Queryable, id: string, changes: Changes): Promise<void> {
+  const entries = Object.entries(changes)
+  const assignments = entries.map(([field], index) => `${columnOf(field)} = $${index + 2}`)
+  await db.query(
+    `update resources set ${[...assignments, 'updated_at = now()'].join(', ')} where id = $1`,
+    [id, ...entries.map(([, value]) => value)],
+  )
+}
+
+export function liveResourcesOfTeam(db: Queryable, teamId: string): Promise<Resource[]> {
+  return queryRows<Resource>(
+    db,
+    `select ${columns} from resources where team_id = $1 and state = any($2) order by created_at`,
+    [teamId, liveStates],
+  )
+}

@@ -1,0 +1,68 @@
+import type {Queryable} from './db.js'
+import {queryOne, queryRows} from './db.js'
+
+export interface TeamLink {
+  teamId: string
+  teamName: string
+  awsAccountId: string
+  accessKeyId: string
+  secretAccessKeySealed: string
+  linkedById: string
+  linkedByEmail: string
+  createdAt: Date
+  updatedAt: Date
+}
+
+const columns = `
+  team_id as "teamId", team_name as "teamName", aws_account_id as "awsAccountId",
+  access_key_id as "accessKeyId", secret_access_key_sealed as "secretAccessKeySealed",
+  linked_by_id as "linkedById", linked_by_email as "linkedByEmail",
+  created_at as "createdAt", updated_at as "updatedAt"`
+
+export type NewTeamLink = Omit<TeamLink, 'createdAt' | 'updatedAt'>
+
+/** Creates the team's link or replaces its credentials; `created` tells which happened. */
+export async function saveTeamLink(
+  db: Queryable,
+  link: NewTeamLink,
+): Promise<{link: TeamLink; created: boolean}> {
+  const row = await queryOne<TeamLink & {created: boolean}>(
+    db,
+    `insert into team_links (team_id, team_name, aws_account_id, access_key_id,
+       secret_access_key_sealed, linked_by_id, linked_by_email)
+     values ($1, $2, $3, $4, $5, $6, $7)
+     on conflict (team_id) do update set
+       team_name = excluded.team_name, aws_account_id = excluded.aws_account_id,
+       access_key_id = excluded.access_key_id,
+       secret_access_key_sealed = excluded.secret_access_key_sealed,
+       linked_by_id = excluded.linked_by_id, linked_by_email = excluded.linked_by_email,
+       updated_at = now()
+     returning ${columns}, (xmax = 0) as created`,
+    [
+      link.teamId,
+      link.teamName,
+      link.awsAccountId,
+      link.accessKeyId,
+      link.secretAccessKeySealed,
+      link.linkedById,
+      link.linkedByEmail,
+    ],
+  )
+  const {created, ...saved} = row!
+  return {link: saved, created}
+}
+
+export function findTeamLink(db: Queryable, teamId: string): Promise<TeamLink | undefined> {
+  return queryOne<TeamLink>(db, `select ${columns} from team_links where team_id = $1`, [teamId])
+}
+
+export function findTeamLinks(db: Queryable, teamIds: string[]): Promise<TeamLink[]> {
+  return queryRows<TeamLink>(db, `select ${columns} from team_links where team_id = any($1)`, [
+    teamIds,
+  ])
+}
+
+export async function deleteTeamLink(db: Queryable, teamId: string): Promise<boolean> {
+  const result = await db.query('delete from team_links where team_id = $1', [teamId])
+  return (result.rowCount ?? 0) > 0
+}

@@ -1,0 +1,100 @@
+import {expect} from 'chai'
+import nock from 'nock'
+import {HEROKU_API, startTestBroker, type TestBroker} from '../helpers/app.js'
+import {ACCOUNT_ID, fakeQueryApi, LINKED_CREDENTIALS, STS_URL} from '../helpers/aws-fakes.js'
+import {elements, queryResult, STS_NAMESPACE} from '../helpers/aws-xml.js'
+import {ACCOUNT, herokuKnowsUser, TEAM, USER_TOKEN} from '../helpers/heroku.js'
+
+describe('Admin API: reading and removing links', () => {
+  let broker: TestBroker
+  const auth = {authorization: `Bearer ${USER_TOKEN}`}
+
+  beforeEach(async () => {
+    broker = await startTestBroker()
+    herokuKnowsUser('admin')
+    fakeQueryApi(STS_URL, () => ({
+      body: queryResult(
+        'GetCallerIdentity',
+        elements({Account: ACCOUNT_ID, Arn: 'arn:aws:iam::1:user/x', UserId: 'AIDA'}),
+        STS_NAMESPACE,
+      ),
+    }))
+    const linked = await broker.app.inject({
+      method: 'PUT',
+      url: '/admin/teams/acme/link',
+      headers: auth,
+      payload: LINKED_CREDENTIALS,
+    })
+    expect(linked.statusCode).to.equal(200)
+  })
+
+  afterEach(() => broker.app.close())
+
+  it('lists the caller’s teams with their role and whether each is linked', async () => {
+    const other = {id: '0b6b2c1e-7d3f-4e2a-9c1b-2a3b4c5d6e7f', name: 'globex'}
+    nock(HEROKU_API)
+      .get('/account')
+      .reply(200, ACCOUNT)
+      .get('/teams')
+      .reply(200, [
+        {...TEAM, role: 'admin'},
+        {...other, role: 'member'},
+      ])
+
+    const response = await broker.app.inject({method: 'GET', url: '/admin/links', headers: auth})
+
+    expect(response.statusCode).to.equal(200)
+    expect(response.json()).to.deep.equal([
+      {team: TEAM, role: 'admin', linked: true, awsAccountId: ACCOUNT_ID},
+      {team: other, role: 'member', linked: false, awsAccountId: null},
+    ])
+  })
+
+  it('shows a team’s link to a member, with the key id masked', async () => {
+    herokuKnowsUser('member')
+
+    const response = await broker.app.inject({
+      method: 'GET',
+      url: '/admin/teams/acme/link',
+      headers: auth,
+    })
+
+    expect(response.statusCode).to.equal(200)
+    expect(response.json()).to.include({
+      awsAccountId: ACCOUNT_ID,
+      accessKeyId: 'AKIA************MPLE',
+    })
+    expect(response.json()).not.to.have.property('secretAccessKeySealed')
+  })
+
+  it('unlinks for an admin, then answers 404 for the missing link', async () => {
+    herokuKnowsUser('admin')
+    const removed = await broker.app.inject({
+      method: 'DELETE',
+      url: '/admin/teams/acme/link',
+      headers: auth,
+    })
+    herokuKnowsUser('admin')
+    const again = await broker.app.inject({
+      method: 'DELETE',
+      url: '/admin/teams/acme/link',
+      headers: auth,
+    })
+
+    expect(removed.statusCode).to.equal(204)
+    expect(again.statusCode).to.equal(404)
+    expect(again.json().message).to.contain('heroku byo-s3:link --team acme')
+  })
+
+  it('refuses to unlink for a member', async () => {
+    herokuKnowsUser('member')
+
+    const response = await broker.app.inject({
+      method: 'DELETE',
+      url: '/admin/teams/acme/link',
+      headers: auth,
+    })
+
+    expect(response.statusCode).to.equal(403)
+  })
+})

@@ -1,0 +1,49 @@
+import {Writable} from 'node:stream'
+import type {FastifyInstance} from 'fastify'
+import {buildApp} from '../../src/app.js'
+import {type Config, loadConfig} from '../../src/config/config.js'
+import {generateKey} from '../../src/crypto/fernet-token.js'
+import {createLogger} from '../../src/logger.js'
+import {createTestDatabase} from './postgres.js'
+
+export const ADDON_PASSWORD = 'partner-password-0123456789abcdef'
+export const OAUTH_CLIENT_SECRET = 'oauth-client-secret-0123456789'
+export const HEROKU_API = 'https://api.heroku.test'
+export const HEROKU_ID = 'https://id.heroku.test'
+
+export interface TestBroker {
+  app: FastifyInstance
+  config: Config
+  databaseUrl: string
+  /** Every line the broker logged, as written. */
+  logLines: string[]
+  partnerAuth: string
+}
+
+/** A broker on a fresh database, with Heroku hosts that only nock answers. */
+export async function startTestBroker(env: NodeJS.ProcessEnv = {}): Promise<TestBroker> {
+  const databaseUrl = await createTestDatabase()
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    ADDON_PASSWORD,
+    SSO_SALT: 'sso-salt-0123456789abcdef',
+    OAUTH_CLIENT_SECRET,
+    FERNET_KEYS: generateKey(),
+    HEROKU_API_URL: HEROKU_API,
+    HEROKU_ID_URL: HEROKU_ID,
+    LOG_LEVEL: 'debug',
+    ...env,
+  })
+  const logLines: string[] = []
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      logLines.push(...String(chunk).split('\n').filter(Boolean))
+      done()
+    },
+  })
+  const app = await buildApp({config, databaseUrl, logger: createLogger(config.logLevel, sink)})
+  await app.ready()
+  const partnerAuth =
+    'Basic ' + Buffer.from(`${config.addonId}:${ADDON_PASSWORD}`).toString('base64')
+  return {app, config, databaseUrl, logLines, partnerAuth}
+}
