@@ -1,0 +1,49 @@
+import {Command, flags} from '@heroku-cli/command'
+import {color} from '@heroku/heroku-cli-util'
+import {Flags, ux} from '@oclif/core'
+
+import {connectBroker} from '../../lib/broker.js'
+import {linkedMessage} from '../../lib/links.js'
+import {readSecretAccessKey} from '../../lib/secret.js'
+
+export default class Link extends Command {
+  static override description =
+    'link a Heroku Team to an AWS account, so its apps can create byo-s3 add-ons'
+
+  static override examples = [
+    {
+      command:
+        '<%= config.bin %> <%= command.id %> --team acme --access-key-id AKIAIOSFODNN7EXAMPLE',
+      description: 'link a team, typing the secret access key at a hidden prompt',
+    },
+    {
+      command:
+        'printf %s "$AWS_SECRET_ACCESS_KEY" | <%= config.bin %> <%= command.id %> --team acme --access-key-id AKIAIOSFODNN7EXAMPLE --secret-stdin',
+      description: 'read the secret access key from stdin, as in CI',
+    },
+  ]
+
+  static override flags = {
+    team: flags.team({required: true}),
+    'access-key-id': Flags.string({
+      description: 'access key id of the IAM user byo-s3 acts as in the AWS account',
+      required: true,
+    }),
+    'secret-stdin': Flags.boolean({
+      description: 'read the secret access key from stdin instead of prompting for it',
+    }),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(Link)
+    const {team} = flags
+    const broker = await connectBroker(this.heroku)
+    const secretAccessKey = await readSecretAccessKey(flags['secret-stdin'])
+
+    ux.action.start(`Linking team ${color.team(team)} to AWS`)
+    const link = await broker.putLink(team, {accessKeyId: flags['access-key-id'], secretAccessKey})
+    ux.action.stop()
+
+    this.log(linkedMessage(link))
+  }
+}

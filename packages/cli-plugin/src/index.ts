@@ -1,0 +1,1 @@
+export {ByoS3Error, ExitCode} from './lib/errors.js'

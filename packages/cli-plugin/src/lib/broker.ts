@@ -1,0 +1,112 @@
+import type {APIClient} from '@heroku-cli/command'
+
+import {readFileSync} from 'node:fs'
+
+import {brokerUrl} from './broker-url.js'
+import {errorFromResponse, unreachable} from './broker-errors.js'
+import {ByoS3Error, ExitCode} from './errors.js'
+
+export type Team = {id: string; name: string}
+
+export type Link = {
+  accessKeyId: string
+  awsAccountId: string
+  linkedAt: string
+  linkedBy: string
+  team: Team
+}
+
+export type LinkResult = Link & {created: boolean}
+
+export type TeamLink = {
+  awsAccountId: null | string
+  linked: boolean
+  role: null | string
+  team: Team
+}
+
+export type AwsCredentials = {accessKeyId: string; secretAccessKey: string}
+
+type Method = 'DELETE' | 'GET' | 'PUT'
+
+const {version} = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'))
+
+/**
+ * Client of the broker's admin API. It calls only absolute URLs under `baseUrl` and sets the
+ * Heroku token on each request itself: an APIClient pointed at the broker would attach tokens
+ * by its own host rules instead.
+ */
+export class BrokerClient {
+  constructor(
+    readonly baseUrl: string,
+    private readonly token: string,
+    private readonly timeoutMs = 30_000,
+  ) {}
+
+  async deleteLink(team: string): Promise<void> {
+    await this.request('DELETE', `/admin/teams/${encodeURIComponent(team)}/link`)
+  }
+
+  async getLink(team: string): Promise<Link> {
+    return this.request('GET', `/admin/teams/${encodeURIComponent(team)}/link`)
+  }
+
+  async listLinks(): Promise<TeamLink[]> {
+    return this.request('GET', '/admin/links')
+  }
+
+  async putLink(team: string, credentials: AwsCredentials): Promise<LinkResult> {
+    return this.request('PUT', `/admin/teams/${encodeURIComponent(team)}/link`, credentials)
+  }
+
+  private async request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+    const response = await this.send(method, path, body)
+    const text = await response.text()
+    if (!response.ok) throw errorFromResponse(response.status, text, this.baseUrl)
+
+    return parseReply(text, this.baseUrl) as T
+  }
+
+  private async send(method: Method, path: string, body?: unknown): Promise<Response> {
+    try {
+      return await fetch(this.baseUrl + path, {
+        body: body === undefined ? undefined : JSON.stringify(body),
+        headers: {
+          accept: 'application/json',
+          authorization: `Bearer ${this.token}`,
+          ...(body === undefined ? {} : {'content-type': 'application/json'}),
+          'user-agent': `byo-s3-cli/${version}`,
+        },
+        method,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.timeoutMs),
+      })
+    } catch (error) {
+      throw unreachable(this.baseUrl, error, this.timeoutMs)
+    }
+  }
+}
+
+export async function connectBroker(heroku: APIClient): Promise<BrokerClient> {
+  const token = await heroku.getAuth()
+  if (!token) {
+    throw new ByoS3Error(
+      'You are not logged in to Heroku. Run heroku login, or set HEROKU_API_KEY, and try again.',
+      ExitCode.unauthorised,
+    )
+  }
+
+  return new BrokerClient(brokerUrl(), token)
+}
+
+function parseReply(text: string, baseUrl: string): unknown {
+  if (!text) return undefined
+  try {
+    return JSON.parse(text)
+  } catch {
+    throw new ByoS3Error(
+      `The byo-s3 broker at ${baseUrl} sent a reply that is not JSON. Check BYO_S3_BROKER_URL.`,
+      ExitCode.generic,
+    )
+  }
+}

@@ -1,0 +1,28 @@
+import {hux} from '@heroku/heroku-cli-util'
+
+import {ByoS3Error, ExitCode} from './errors.js'
+import {terminal} from './terminal.js'
+
+/**
+ * Asks the user to type the team's name, unless --confirm already carries it. Without a
+ * terminal there is nobody to ask, so the command stops and says which flag to pass.
+ */
+export async function confirmUnlink(team: string, confirmation: string | undefined): Promise<void> {
+  if (!confirmation && !terminal.isInteractive()) {
+    throw new ByoS3Error(
+      `Unlinking team ${team} needs a confirmation and stdin is not a terminal. Pass --confirm ${team}.`,
+      ExitCode.usage,
+    )
+  }
+
+  try {
+    await hux.confirmCommand({
+      comparison: team,
+      confirmation,
+      promptFunction: (message: string) => terminal.prompt(message),
+      warningMessage: `This unlinks team ${team} from its AWS account. Its apps cannot create byo-s3 add-ons until it is linked again.`,
+    })
+  } catch (error) {
+    throw new ByoS3Error((error as Error).message, ExitCode.usage)
+  }
+}

@@ -1,0 +1,232 @@
+import {expect} from 'chai'
+import nock from 'nock'
+
+import Link from '../../../src/commands/byo-s3/link.js'
+import {terminal} from '../../../src/lib/terminal.js'
+import {BROKER, run, SECRET, TOKEN} from '../../helpers/run.js'
+
+const linkReply = {
+  accessKeyId: 'AKIA************MPLE',
+  awsAccountId: '123456789012',
+  created: true,
+  linkedAt: '2026-05-04T10:00:00Z',
+  linkedBy: 'admin@acme.example',
+  team: {id: '6a3c7d0e-6a0b-4b8e-9d52-1f5c8f0b2a11', name: 'acme'},
+}
+
+const argv = ['--team', 'acme', '--access-key-id', 'AKIAIOSFODNN7EXAMPLE', '--secret-stdin']
+
+function pipeSecret(text = `${SECRET}\n`) {
+  terminal.readStdin = async () => text
+}
+
+describe('heroku byo-s3:link', function () {
+  let scope: nock.Scope
+
+  beforeEach(function () {
+    scope = nock(BROKER)
+  })
+
+  afterEach(function () {
+    scope.done()
+  })
+
+  it('links the team with the secret read from stdin and says what developers can do next', async function () {
+    pipeSecret()
+    scope
+      .put('/admin/teams/acme/link', {accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: SECRET})
+      .reply(200, linkReply)
+
+    const {error, stderr, stdout} = await run(Link, argv)
+
+    expect(error).to.equal(undefined)
+    expect(stderr).to.equal('Linking team acme to AWS... done\n')
+    expect(stdout).to.equal(
+      'Linked team acme to AWS account 123456789012. Developers can now run heroku addons:create byo-s3.\n',
+    )
+  })
+
+  it('says it updated the link when the team was linked already', async function () {
+    pipeSecret()
+    scope.put('/admin/teams/acme/link').reply(200, {...linkReply, created: false})
+
+    const {stdout} = await run(Link, argv)
+
+    expect(stdout).to.equal(
+      'Updated the link of team acme to AWS account 123456789012 (access key AKIA************MPLE).\n',
+    )
+  })
+
+  it('sends the Heroku token to the broker only, with the JSON headers and its user agent', async function () {
+    pipeSecret()
+    scope
+      .matchHeader('authorization', `Bearer ${TOKEN}`)
+      .matchHeader('accept', 'application/json')
+      .matchHeader('content-type', 'application/json')
+      .matchHeader('user-agent', /^byo-s3-cli\/\d+\.\d+\.\d+$/)
+      .put('/admin/teams/acme/link')
+      .reply(200, linkReply)
+    const hosts: string[] = []
+    scope.on('request', (request: {headers: Record<string, string>}) =>
+      hosts.push(request.headers.host),
+    )
+
+    const {error} = await run(Link, argv)
+
+    expect(error).to.equal(undefined)
+    expect(hosts).to.deep.equal(['broker.example.test'])
+  })
+
+  it('encodes the team name in the path', async function () {
+    pipeSecret()
+    scope.put('/admin/teams/acme%2F..%2Fadmin/link').reply(200, linkReply)
+
+    const {error} = await run(Link, [...argv.slice(2), '--team', 'acme/../admin'])
+
+    expect(error).to.equal(undefined)
+  })
+
+  it('takes the team from HEROKU_TEAM', async function () {
+    pipeSecret()
+    process.env.HEROKU_TEAM = 'acme'
+    scope.put('/admin/teams/acme/link').reply(200, linkReply)
+
+    const {error, stdout} = await run(Link, argv.slice(2)).finally(
+      () => delete process.env.HEROKU_TEAM,
+    )
+
+    expect(error).to.equal(undefined)
+    expect(stdout).to.contain('Linked team acme')
+  })
+
+  it('strips only the trailing newline of the piped secret', async function () {
+    pipeSecret(`${SECRET}\r\n`)
+    scope
+      .put('/admin/teams/acme/link', (body) => body.secretAccessKey === SECRET)
+      .reply(200, linkReply)
+
+    const {error} = await run(Link, argv)
+
+    expect(error).to.equal(undefined)
+  })
+
+  it('prompts for the secret with hidden input when stdin is a terminal', async function () {
+    const prompts: string[] = []
+    terminal.isInteractive = () => true
+    terminal.promptHidden = async (message) => {
+      prompts.push(message)
+      return SECRET
+    }
+
+    scope
+      .put('/admin/teams/acme/link', {accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: SECRET})
+      .reply(200, linkReply)
+
+    const {error} = await run(Link, argv.slice(0, 4))
+
+    expect(error).to.equal(undefined)
+    expect(prompts).to.deep.equal(['AWS secret access key'])
+  })
+
+  it('asks for --secret-stdin when stdin is not a terminal', async function () {
+    const {error, stdout} = await run(Link, argv.slice(0, 4))
+
+    expect(error?.message).to.equal(
+      'stdin is not a terminal, so the AWS secret access key cannot be prompted for. Pipe it in and pass --secret-stdin.',
+    )
+    expect(error?.oclif?.exit).to.equal(2)
+    expect(stdout).to.equal('')
+  })
+
+  it('refuses an empty secret on stdin', async function () {
+    pipeSecret('\n')
+
+    const {error} = await run(Link, argv)
+
+    expect(error?.message).to.match(/^The AWS secret access key is empty\./)
+    expect(error?.oclif?.exit).to.equal(2)
+  })
+
+  it('does not accept the secret as a flag', async function () {
+    const {error} = await run(Link, [...argv.slice(0, 4), '--secret-access-key', SECRET])
+
+    expect(error?.message).to.contain('Nonexistent flag: --secret-access-key')
+    expect(error?.oclif?.exit).to.equal(2)
+  })
+
+  it('requires a team', async function () {
+    const {error} = await run(Link, argv.slice(2))
+
+    expect(error?.message).to.contain('Missing required flag team')
+  })
+
+  it('shows the broker sentence and exits 3 when the user is not an admin of the team', async function () {
+    pipeSecret()
+    const message = 'Only admins of team acme can link it. Ask an admin to run this command.'
+    scope.put('/admin/teams/acme/link').reply(403, {id: 'forbidden', message})
+
+    const {error, stdout} = await run(Link, argv)
+
+    expect(error?.message).to.equal(message)
+    expect(error?.oclif?.exit).to.equal(3)
+    expect(stdout).to.equal('')
+  })
+
+  it('exits 3 when the Heroku token is refused', async function () {
+    pipeSecret()
+    const message = 'Your Heroku token is invalid or expired. Run heroku login and try again.'
+    scope.put('/admin/teams/acme/link').reply(401, {id: 'unauthorized', message})
+
+    const {error} = await run(Link, argv)
+
+    expect(error?.message).to.equal(message)
+    expect(error?.oclif?.exit).to.equal(3)
+  })
+
+  it('exits 5 when AWS rejects the credentials', async function () {
+    pipeSecret()
+    const message =
+      'AWS rejected the access key: InvalidClientTokenId. Check the key and try again.'
+    scope.put('/admin/teams/acme/link').reply(422, {id: 'invalid_aws_credentials', message})
+
+    const {error} = await run(Link, argv)
+
+    expect(error?.message).to.equal(message)
+    expect(error?.oclif?.exit).to.equal(5)
+  })
+
+  it('exits 6 when the broker cannot be reached', async function () {
+    pipeSecret()
+    scope
+      .put('/admin/teams/acme/link')
+      .replyWithError(
+        Object.assign(new Error('connect ECONNREFUSED 203.0.113.7:443'), {code: 'ECONNREFUSED'}),
+      )
+
+    const {error} = await run(Link, argv)
+
+    expect(error?.message).to.equal(
+      `Could not reach the byo-s3 broker at ${BROKER}: connect ECONNREFUSED 203.0.113.7:443. Check BYO_S3_BROKER_URL.`,
+    )
+    expect(error?.oclif?.exit).to.equal(6)
+  })
+
+  it('never prints the secret, on success or on failure', async function () {
+    pipeSecret()
+    scope
+      .put('/admin/teams/acme/link')
+      .reply(200, linkReply)
+      .put('/admin/teams/acme/link')
+      .reply(403, {id: 'forbidden', message: 'Only admins of team acme can link it.'})
+
+    const success = await run(Link, argv)
+    const failure = await run(Link, argv)
+
+    for (const {error, stderr, stdout} of [success, failure]) {
+      expect(stdout + stderr + (error?.message ?? '')).not.to.contain(SECRET)
+    }
+
+    expect(success.stdout).to.contain('Linked team acme')
+    expect(failure.error?.message).to.equal('Only admins of team acme can link it.')
+  })
+})
