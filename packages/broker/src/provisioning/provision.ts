@@ -2,7 +2,7 @@ import type {PoolClient} from 'pg'
 import type {FastifyBaseLogger as Logger} from 'fastify'
 import {bucketNameFor} from '../aws/bucket-name.js'
 import type {AwsCredentials} from '../aws/clients.js'
-import {deprovisionBucketAndUser} from '../aws/deprovision.js'
+import {deleteUser, deprovisionBucketAndUser} from '../aws/deprovision.js'
 import {provisionBucketAndUser} from '../aws/provision.js'
 import {BrokerError} from '../errors.js'
 import {HerokuApiError} from '../heroku/http.js'
@@ -96,13 +96,18 @@ async function provisionFresh(
   const scope = {addonId: resource.id, teamId: team.id, bucket: plan.bucketName}
   log.info(scope, 'provisioning bucket')
   const credentials = linkCredentials(services, link)
-  const key = await createInAws(services, credentials, {
-    addonId: resource.id,
-    accountId: link.awsAccountId,
-    region,
-    tags: {'byo-s3:team-id': team.id, 'byo-s3:app-id': app.id, 'byo-s3:app-name': app.name},
-    ...plan,
-  })
+  const key = await createInAws(
+    services,
+    credentials,
+    {
+      addonId: resource.id,
+      accountId: link.awsAccountId,
+      region,
+      tags: {'byo-s3:team-id': team.id, 'byo-s3:app-id': app.id, 'byo-s3:app-name': app.name},
+      ...plan,
+    },
+    log,
+  )
 
   const message = `Created bucket ${plan.bucketName} in ${region} in AWS account ${link.awsAccountId}.`
   await updateResource(db, resource.id, {
@@ -160,31 +165,57 @@ async function appAndTeam(services: Services, token: string, addonId: string) {
   return {app: {id: app.id, name: app.name}, team: app.team}
 }
 
-type Created = {accessKeyId: string; secretAccessKey: string}
+type AwsRequest = Parameters<typeof provisionBucketAndUser>[2]
 
+/**
+ * Runs the AWS steps; when one fails, removes whatever they made and refuses the add-on with
+ * AWS's reason. A bucket name owned by another account is never touched by the clean-up.
+ */
 async function createInAws(
   services: Services,
   credentials: AwsCredentials,
-  request: Parameters<typeof provisionBucketAndUser>[2],
-): Promise<Created> {
+  request: AwsRequest,
+  log: Logger,
+): Promise<AwsCredentials> {
   try {
     return await provisionBucketAndUser(services.aws, credentials, request)
   } catch (error) {
-    await deprovisionBucketAndUser(services.aws, credentials, request).catch(() => {})
-    const reason = error instanceof BrokerError ? error.message : awsReason(error)
+    const nameTaken = error instanceof BrokerError && error.id === 'bucket_name_taken'
+    const cleanedUp = await cleanUp(services, credentials, request, !nameTaken)
+    log.warn({addonId: request.addonId, err: error, cleanedUp}, 'provisioning in AWS failed')
     throw new BrokerError(
       422,
       'aws_refused',
-      `AWS account ${request.accountId} refused to create the bucket: ${reason} ` +
-        'Nothing was left behind. Check the linked credentials with a team admin and try again.',
+      `AWS account ${request.accountId} refused to create the bucket (${awsReason(error)}). ` +
+        (cleanedUp
+          ? 'Nothing was left behind. '
+          : `Some of it may remain: bucket ${request.bucketName}, IAM user ${request.iamUserName}. `) +
+        'A team admin should check the linked credentials; then try again.',
       {cause: error},
     )
   }
 }
 
+async function cleanUp(
+  services: Services,
+  credentials: AwsCredentials,
+  request: AwsRequest,
+  bucketIsOurs: boolean,
+): Promise<boolean> {
+  try {
+    if (bucketIsOurs) await deprovisionBucketAndUser(services.aws, credentials, request)
+    else await deleteUser(services.aws, credentials, request.iamUserName)
+    return true
+  } catch {
+    return false
+  }
+}
+
 function awsReason(error: unknown): string {
-  const name = (error as {name?: string})?.name ?? 'unknown error'
-  return `${name}.`
+  if (error instanceof BrokerError) return error.message.replace(/\.$/, '')
+
+  const {name, Code} = error as {name?: string; Code?: string}
+  return Code ?? name ?? 'unknown error'
 }
 
 export function linkCredentials(services: Services, link: TeamLink): AwsCredentials {

@@ -1,4 +1,3 @@
-import {readFileSync} from 'node:fs'
 import {expect} from 'chai'
 import {
   decodeToken,
@@ -7,6 +6,7 @@ import {
   InvalidTokenError,
 } from '../../src/crypto/fernet-token.js'
 import {KeyRing} from '../../src/crypto/key-ring.js'
+import {sharedFixture} from '../helpers/shared-fixtures.js'
 
 interface Vector {
   desc?: string
@@ -18,10 +18,7 @@ interface Vector {
   ttl_sec?: number
 }
 
-const fixture = (name: string): Vector[] =>
-  JSON.parse(
-    readFileSync(new URL(`../../../../../shared/fixtures/fernet/${name}`, import.meta.url), 'utf8'),
-  )
+const fixture = (name: string) => sharedFixture<Vector[]>(`fernet/${name}`)
 
 describe('Fernet tokens', () => {
   for (const vector of fixture('generate.json')) {

@@ -1,12 +1,9 @@
 import {randomUUID} from 'node:crypto'
-import {readFileSync} from 'node:fs'
 import nock from 'nock'
 import {HEROKU_API, HEROKU_ID} from './app.js'
+import {sharedFixture} from './shared-fixtures.js'
 
-const fixture = (name: string) =>
-  JSON.parse(
-    readFileSync(new URL(`../../../../../shared/fixtures/heroku/${name}`, import.meta.url), 'utf8'),
-  )
+const fixture = (name: string) => sharedFixture<Record<string, string>>(`heroku/${name}`)
 
 export const grantReply = fixture('grant_code_exchange_response.json')
 export const provisionedAddonReply = fixture('provision_plan_response.json')

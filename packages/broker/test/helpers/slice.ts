@@ -23,7 +23,9 @@ export interface S3Call {
 }
 
 /** Any bucket on the regional S3 hosts: records each call and answers as an empty bucket would. */
-export function fakeS3Anywhere(): S3Call[] {
+export function fakeS3Anywhere(
+  override: (call: S3Call) => [number, string] | undefined = () => undefined,
+): S3Call[] {
   const calls: S3Call[] = []
   const scope = nock(/^https:\/\/[a-z0-9.-]+\.s3\.[a-z0-9-]+\.amazonaws\.com/).persist()
   for (const method of ['GET', 'PUT', 'POST', 'DELETE', 'HEAD']) {
@@ -33,7 +35,7 @@ export function fakeS3Anywhere(): S3Call[] {
         const host = /^([a-z0-9.-]+)\.s3\.([a-z0-9-]+)\.amazonaws\.com/.exec(this.req.headers.host)!
         const url = new URL(uri, 'https://s3.invalid')
         const [, bucket, region] = host
-        calls.push({
+        const call = {
           method,
           bucket,
           region,
@@ -41,7 +43,11 @@ export function fakeS3Anywhere(): S3Call[] {
           query: url.searchParams,
           headers: this.req.headers,
           body: String(body),
-        })
+        }
+        calls.push(call)
+        const overridden = override(call)
+        if (overridden) return overridden
+
         if (method === 'GET' && url.searchParams.has('versions'))
           return [200, listObjectVersionsXml(bucket, {})]
         if (method === 'GET' && url.searchParams.has('uploads'))
@@ -77,9 +83,16 @@ export async function linkAcme(broker: TestBroker) {
 }
 
 /** Heroku provisions an add-on for an app of team acme; Heroku and AWS answer through nock. */
+export interface ProvisionOptions {
+  region?: string
+  appName?: string
+  s3Override?: Parameters<typeof fakeS3Anywhere>[0]
+  iamOverrides?: Parameters<typeof fakeIam>[1]
+}
+
 export async function provisionForAcme(
   broker: TestBroker,
-  {region = 'us-east-1', appName = 'shop'} = {},
+  {region = 'us-east-1', appName = 'shop', s3Override, iamOverrides}: ProvisionOptions = {},
 ) {
   const uuid = randomUUID()
   const app = {id: randomUUID(), name: appName}
@@ -98,9 +111,9 @@ export async function provisionForAcme(
     .reply(200, {...provisionedAddonReply, id: uuid, app})
     .get(`/apps/${app.id}`)
     .reply(200, {...app, team: TEAM})
-  const s3 = fakeS3Anywhere()
+  const s3 = fakeS3Anywhere(s3Override)
   const users: FakeIamUsers = new Map()
-  const iam = fakeIam(users)
+  const iam = fakeIam(users, iamOverrides)
   const payload = {
     uuid,
     name: 'byo-s3-angular-71234',
