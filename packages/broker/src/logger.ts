@@ -14,7 +14,8 @@ export const redactedPaths = [
   '*.accessToken',
   '*.refreshToken',
   '*.token',
-  '*.code',
+  'oauth_grant.code',
+  '*.oauth_grant.code',
   'secretAccessKey',
   'accessToken',
   'refreshToken',
@@ -27,7 +28,18 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       level,
       name: 'byo-s3',
       redact: {paths: redactedPaths, censor: '[redacted]'},
+      serializers: {err: serializeError},
     },
     destination,
   )
+}
+
+/**
+ * pino's own error serializer, less the objects some libraries hang on their errors: pg attaches
+ * the whole client (connection settings included) to connection errors.
+ */
+function serializeError(error: Error): object {
+  const serialized: Record<string, unknown> = pino.stdSerializers.err(error)
+  for (const key of ['client', 'config', 'request', 'response', '$response']) delete serialized[key]
+  return serialized
 }

