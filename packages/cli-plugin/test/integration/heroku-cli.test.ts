@@ -24,6 +24,8 @@ describe('the plugin in the real Heroku CLI', function () {
       HEROKU_API_KEY: 'heroku-token-for-tests',
       HEROKU_SKIP_NEW_VERSION_CHECK: 'true',
       HOME: home,
+      // The CLI otherwise starts a detached self-update that outlives the test.
+      HEROKU_DISABLE_AUTOUPDATE: '1',
       OCLIF_DISABLE_LINKED_ESM_WARNING: 'true',
     }
     for (const name of ['XDG_CACHE_HOME', 'XDG_CONFIG_HOME', 'XDG_DATA_HOME']) delete env[name]

@@ -28,6 +28,15 @@ export default class Link extends Command {
     'access-key-id': Flags.string({
       description: 'access key id of the IAM user byo-s3 acts as in the AWS account',
       required: true,
+      async parse(input) {
+        if (!/^[A-Z0-9]{16,128}$/.test(input)) {
+          throw new Error(
+            `${input} is not an AWS access key id: those are 16 or more capital letters and digits, like AKIAIOSFODNN7EXAMPLE.`,
+          )
+        }
+
+        return input
+      },
     }),
     'secret-stdin': Flags.boolean({
       description: 'read the secret access key from stdin instead of prompting for it',
