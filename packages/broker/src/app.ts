@@ -9,6 +9,8 @@ import {HerokuOAuth} from './heroku/oauth.js'
 import {HerokuPlatform} from './heroku/platform.js'
 import {acceptHerokuJson} from './http/content-types.js'
 import {handleErrors} from './http/error-handler.js'
+import {JobQueue} from './jobs/queue.js'
+import {startWorkers} from './jobs/workers.js'
 import {partnerApi} from './partner-api/routes.js'
 import type {Services} from './services.js'
 
@@ -16,16 +18,32 @@ export interface AppOptions {
   config: Config
   databaseUrl: string
   logger: Logger
+  /** Also work the job queues in this process (`npm start` does; a web-only dyno does not). */
+  workers?: boolean
+  /** How often an idle worker looks for jobs. */
+  pollingIntervalSeconds?: number
+  /** Test seams: a shorter wait for new keys, and a hook after each job step. */
+  overrides?: Pick<Services, 'readiness' | 'hooks'>
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: Services
+  }
 }
 
 /**
  * Builds the broker: one Fastify instance with the Partner API, the admin API and the health
- * check, over one PostgreSQL pool. `server.ts` starts it; tests build it and `inject` requests.
+ * check, over one PostgreSQL pool, plus the job queue (and, when asked, its workers).
+ * `server.ts` starts it; tests build it and `inject` requests.
  */
 export async function buildApp({
   config,
   databaseUrl,
   logger,
+  workers = false,
+  pollingIntervalSeconds,
+  overrides = {},
 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger,
@@ -43,13 +61,21 @@ export async function buildApp({
   const aws = createAwsClients({...config.aws, timeoutMs: 10_000})
   app.addHook('onClose', async () => aws.destroy())
 
+  const jobs = new JobQueue(databaseUrl, app.log)
+  await jobs.start()
+  app.addHook('onClose', () => jobs.stop())
+
   const services: Services = {
     config,
     pool: app.pg.pool,
     oauth: new HerokuOAuth(config.herokuIdUrl, config.oauthClientSecret),
     platform: new HerokuPlatform(config.herokuApiUrl),
     aws,
+    jobs,
+    ...overrides,
   }
+  app.decorate('services', services)
+  if (workers) await startWorkers(services, jobs, app.log, pollingIntervalSeconds)
 
   acceptHerokuJson(app)
   handleErrors(app)

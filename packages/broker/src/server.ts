@@ -11,7 +11,21 @@ import {migrate} from './storage/migrate.js'
 const dataDir =
   process.env.BYO_S3_DATA_DIR ?? fileURLToPath(new URL('../../../.data', import.meta.url))
 
+type Role = 'web' | 'worker' | 'all'
+
+/**
+ * `server.js web` serves HTTP, `server.js worker` works the job queues, and with no argument one
+ * process does both (what `npm start` runs). Several of each may run against one database.
+ */
+function roleOf(argument: string | undefined): Role {
+  if (argument === undefined) return 'all'
+  if (argument === 'web' || argument === 'worker') return argument
+
+  throw new Error(`Unknown process role "${argument}": use web, worker, or nothing for both.`)
+}
+
 async function main(): Promise<void> {
+  const role = roleOf(process.argv[2])
   const config = loadConfig(
     process.env,
     localSecretsIn(dataDir, (file) =>
@@ -29,12 +43,15 @@ async function main(): Promise<void> {
   }
 
   const databaseUrl = config.databaseUrl ?? embedded!.url
-  const app = await buildApp({config, databaseUrl, logger}).catch(async (error) => {
-    await embedded?.stop()
-    throw error
-  })
+  const app = await migrate(databaseUrl, logger)
+    .then(() => buildApp({config, databaseUrl, logger, workers: role !== 'web'}))
+    .catch(async (error) => {
+      await embedded?.stop()
+      throw error
+    })
 
-  closeWithGrace({delay: 10_000}, async ({signal, err}) => {
+  // Heroku sends SIGTERM and waits 30 s before SIGKILL: finish what is running before then.
+  closeWithGrace({delay: 25_000}, async ({signal, err}) => {
     if (err) logger.error({err}, 'stopping after an error')
     else logger.info({signal}, 'stopping')
     await app.close()
@@ -42,9 +59,9 @@ async function main(): Promise<void> {
   })
 
   try {
-    await migrate(databaseUrl, logger)
     await app.pg.pool.query('select 1')
-    await app.listen({port: config.port, host: '0.0.0.0'})
+    if (role === 'worker') logger.info('working the job queues')
+    else await app.listen({port: config.port, host: '0.0.0.0'})
   } catch (error) {
     logger.error({err: error}, 'could not start')
     await app.close()

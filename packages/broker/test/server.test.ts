@@ -1,6 +1,6 @@
 import {type ChildProcess, spawn} from 'node:child_process'
 import {randomUUID} from 'node:crypto'
-import {chmodSync, existsSync, mkdtempSync, readFileSync} from 'node:fs'
+import {chmodSync, existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {once} from 'node:events'
@@ -58,6 +58,8 @@ describe('npm start: the broker on an embedded PostgreSQL', function () {
   const dataDir = path.join(root, '.data')
   const postmasterPid = path.join(dataDir, 'postgres', 'postmaster.pid')
   const addonId = randomUUID()
+
+  after(() => rmSync(root, {recursive: true, force: true}))
 
   it('serves /healthz with the database, and stops PostgreSQL on SIGINT', async () => {
     const run = await startBroker(dataDir)

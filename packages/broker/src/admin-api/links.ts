@@ -8,6 +8,7 @@ import {
   findTeamLink,
   findTeamLinks,
   saveTeamLink,
+  type OnDeprovision,
   type TeamLink,
 } from '../storage/team-links.js'
 
@@ -17,18 +18,23 @@ export interface LinkView {
   accessKeyId: string
   linkedBy: string
   linkedAt: string
+  onDeprovision: OnDeprovision
 }
 
 /** Checks the AWS keys with STS before anything is stored, then links the team to that account. */
+export interface LinkRequest {
+  team: Team
+  account: Account
+  credentials: {accessKeyId: string; secretAccessKey: string}
+  onDeprovision?: OnDeprovision
+}
+
 export async function linkTeam(
   services: Services,
-  {
-    team,
-    account,
-    credentials,
-  }: {team: Team; account: Account; credentials: {accessKeyId: string; secretAccessKey: string}},
+  {team, account, credentials, onDeprovision}: LinkRequest,
 ): Promise<LinkView & {created: boolean}> {
   const identity = await whoAmI(services.aws, credentials)
+  await refuseAccountChangeWhileLive(services, team, identity.accountId)
   const {link, created} = await saveTeamLink(services.pool, {
     teamId: team.id,
     teamName: team.name,
@@ -37,8 +43,29 @@ export async function linkTeam(
     secretAccessKeySealed: services.config.keyRing.seal(credentials.secretAccessKey),
     linkedById: account.id,
     linkedByEmail: account.email,
+    onDeprovision,
   })
   return {...viewOf(link), created}
+}
+
+/**
+ * Add-ons are deprovisioned with the link's credentials in the account they were made in, so a
+ * link may move to another AWS account only once the team has no add-ons left.
+ */
+async function refuseAccountChangeWhileLive(services: Services, team: Team, accountId: string) {
+  const current = await findTeamLink(services.pool, team.id)
+  if (!current || current.awsAccountId === accountId) return
+
+  const live = await liveResourcesOfTeam(services.pool, team.id)
+  if (live.length === 0) return
+
+  throw new BrokerError(
+    409,
+    'live_addons',
+    `Team ${team.name} has ${live.length} byo-s3 add-on(s) in AWS account ${current.awsAccountId}, ` +
+      `and these keys belong to account ${accountId}. Link keys of account ` +
+      `${current.awsAccountId}, or destroy those add-ons first.`,
+  )
 }
 
 export async function linkOf(services: Services, team: Team): Promise<LinkView> {
@@ -83,6 +110,7 @@ function viewOf(link: TeamLink): LinkView {
     accessKeyId: maskKeyId(link.accessKeyId),
     linkedBy: link.linkedByEmail,
     linkedAt: link.updatedAt.toISOString(),
+    onDeprovision: link.onDeprovision,
   }
 }
 

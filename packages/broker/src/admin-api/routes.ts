@@ -1,5 +1,6 @@
 import type {FastifyInstance, FastifyRequest} from 'fastify'
 import type {Services} from '../services.js'
+import type {OnDeprovision} from '../storage/team-links.js'
 import {accountOf, bearerToken, requireAdmin, teamOf} from './heroku-user.js'
 import {linkOf, linksOf, linkTeam, unlinkTeam} from './links.js'
 
@@ -12,6 +13,7 @@ const link = {
     accessKeyId: {type: 'string'},
     linkedBy: {type: 'string'},
     linkedAt: {type: 'string'},
+    onDeprovision: {type: 'string'},
     created: {type: 'boolean'},
   },
 }
@@ -28,6 +30,7 @@ const linkBody = {
   properties: {
     accessKeyId: {type: 'string', pattern: '^[A-Z0-9]{16,128}$'},
     secretAccessKey: {type: 'string', minLength: 16, maxLength: 256},
+    onDeprovision: {type: 'string', enum: ['delete', 'retain']},
   },
 }
 
@@ -39,6 +42,10 @@ type TeamParams = {Params: {team: string}}
  */
 export async function adminApi(app: FastifyInstance, {services}: {services: Services}) {
   const {platform} = services
+  // Without a token nothing else is worth checking, not even the request body.
+  app.addHook('onRequest', async (request) => {
+    bearerToken(request)
+  })
 
   async function caller(request: FastifyRequest, teamName: string) {
     const token = bearerToken(request)
@@ -46,13 +53,18 @@ export async function adminApi(app: FastifyInstance, {services}: {services: Serv
     return {account, team: await teamOf(platform, token, teamName)}
   }
 
-  app.put<TeamParams & {Body: {accessKeyId: string; secretAccessKey: string}}>(
+  app.put<
+    TeamParams & {
+      Body: {accessKeyId: string; secretAccessKey: string; onDeprovision?: OnDeprovision}
+    }
+  >(
     '/admin/teams/:team/link',
     {schema: {params, body: linkBody, response: {200: link}}},
     async (request) => {
       const {account, team} = await caller(request, request.params.team)
       requireAdmin(team, 'link it to AWS')
-      return linkTeam(services, {team, account, credentials: request.body})
+      const {onDeprovision, ...credentials} = request.body
+      return linkTeam(services, {team, account, credentials, onDeprovision})
     },
   )
 

@@ -10,10 +10,11 @@ import {
 
 import {BrokerError} from '../errors.js'
 import {isValidBucketName} from './bucket-name.js'
+import {type BucketTarget, readBucketTags, targetOf} from './bucket-tags.js'
 import type {AwsClients, AwsCredentials} from './clients.js'
 import {tlsOnlyBucketPolicy} from './policy.js'
 import {isAwsError} from './service-errors.js'
-import {resourceTagsFor} from './tags.js'
+import {ADDON_UUID_TAG, resourceTagsFor} from './tags.js'
 
 /** Where a bucket lives and which account must own it. */
 export interface BucketRef {
@@ -29,12 +30,12 @@ export interface BucketTagging {
 
 /**
  * Creates the bucket with ACLs disabled. Safe to repeat: a bucket this account already owns
- * counts as created (in us-east-1 S3 even answers a repeat with 200).
+ * counts as created when its tags show it is this add-on's, or it has no tags yet.
  */
 export async function createBucket(
   clients: AwsClients,
   credentials: AwsCredentials,
-  bucket: BucketRef,
+  bucket: BucketRef & Pick<BucketTagging, 'addonId'>,
 ): Promise<void> {
   const {bucketName, region} = bucket
   if (!isValidBucketName(bucketName)) {
@@ -45,8 +46,9 @@ export async function createBucket(
     )
   }
 
+  const s3 = clients.s3(credentials, region)
   try {
-    await clients.s3(credentials, region).send(
+    await s3.send(
       new CreateBucketCommand({
         Bucket: bucketName,
         ObjectOwnership: 'BucketOwnerEnforced',
@@ -54,7 +56,7 @@ export async function createBucket(
       }),
     )
   } catch (error) {
-    if (isAwsError(error, 'BucketAlreadyOwnedByYou')) return
+    if (isAwsError(error, 'BucketAlreadyOwnedByYou')) return confirmBucketIsOurs(s3, bucket)
     if (isAwsError(error, 'BucketAlreadyExists')) {
       throw new BrokerError(
         409,
@@ -66,6 +68,30 @@ export async function createBucket(
 
     throw error
   }
+
+  // us-east-1 answers a repeated create of a bucket this account owns with 200, as if it were new.
+  if (region === 'us-east-1') await confirmBucketIsOurs(s3, bucket)
+}
+
+/**
+ * The bucket is in this account, but was it made for this add-on? It is when its tags carry the
+ * add-on's id. A bucket with no tags at all is taken as ours as well: S3's answer cannot tell a
+ * bucket we have just created (untagged until secureBucket runs) from one that already existed
+ * untagged, but the account is the team's own and the name's random part was drawn for this
+ * add-on, so an untagged bucket of that name is ours in all but the rarest cases. Any other tag
+ * set (another add-on's id, or tags someone else set) means it is not ours to reconfigure.
+ */
+async function confirmBucketIsOurs(s3: S3Client, bucket: BucketRef & {addonId: string}) {
+  const tags = await readBucketTags(s3, targetOf(bucket))
+  if (Object.keys(tags).length === 0 || tags[ADDON_UUID_TAG] === bucket.addonId) return
+
+  const owner = tags[ADDON_UUID_TAG] === undefined ? 'someone else' : 'another byo-s3 add-on'
+  throw new BrokerError(
+    409,
+    'bucket_not_ours',
+    `Bucket ${bucket.bucketName} already exists in AWS account ${bucket.accountId} and is ` +
+      `tagged for ${owner}, so the broker will not take it over; a new bucket name is needed.`,
+  )
 }
 
 // us-east-1 refuses a LocationConstraint naming itself; every other region requires one.
@@ -88,7 +114,7 @@ export async function secureBucket(
   request: BucketRef & BucketTagging,
 ): Promise<void> {
   const s3 = clients.s3(credentials, request.region)
-  const target = {Bucket: request.bucketName, ExpectedBucketOwner: request.accountId}
+  const target = targetOf(request)
 
   await tagBucket(s3, target, request)
   await s3.send(
@@ -119,11 +145,7 @@ export async function secureBucket(
 }
 
 // PutBucketTagging replaces the whole set; that is right only while the bucket is new.
-async function tagBucket(
-  s3: S3Client,
-  target: {Bucket: string; ExpectedBucketOwner: string},
-  {addonId, tags}: BucketTagging,
-) {
+async function tagBucket(s3: S3Client, target: BucketTarget, {addonId, tags}: BucketTagging) {
   await s3.send(
     new PutBucketTaggingCommand({...target, Tagging: {TagSet: resourceTagsFor(addonId, tags)}}),
   )

@@ -2,15 +2,19 @@ import {
   AbortMultipartUploadCommand,
   DeleteBucketCommand,
   DeleteObjectsCommand,
+  GetBucketVersioningCommand,
+  GetObjectLockConfigurationCommand,
   ListMultipartUploadsCommand,
   ListObjectVersionsCommand,
   type ObjectIdentifier,
   type S3Client,
 } from '@aws-sdk/client-s3'
 
+import {BrokerError} from '../errors.js'
 import type {BucketRef} from './bucket-setup.js'
+import {type BucketTarget as Target, targetOf} from './bucket-tags.js'
 import type {AwsClients, AwsCredentials} from './clients.js'
-import {isAwsError} from './service-errors.js'
+import {httpStatusOf, isAwsError} from './service-errors.js'
 
 const MAX_KEYS_PER_DELETE = 1000
 const MAX_DELETE_ATTEMPTS = 3
@@ -18,8 +22,6 @@ const RETRY_DELAY_MS = 100
 // Each pass lists from the start; a bucket still not empty after this many is being written to.
 const MAX_EMPTYING_PASSES = 5
 const MAX_DELETE_BUCKET_ATTEMPTS = 3
-
-type Target = {Bucket: string; ExpectedBucketOwner: string}
 
 /**
  * Deletes every object version, delete marker and unfinished multipart upload, then the bucket.
@@ -31,13 +33,91 @@ export async function emptyAndDeleteBucket(
   bucket: BucketRef,
 ): Promise<void> {
   const s3 = clients.s3(credentials, bucket.region)
-  const target = {Bucket: bucket.bucketName, ExpectedBucketOwner: bucket.accountId}
+  const target = targetOf(bucket)
 
   try {
+    await refuseUndeletable(s3, target)
     await emptyThenDelete(s3, target)
   } catch (error) {
     if (!isAwsError(error, 'NoSuchBucket')) throw error
   }
+}
+
+/**
+ * Refuses, with 409 `bucket_locked`, a bucket whose objects cannot all be deleted now: Object
+ * Lock keeps retained or legally held versions until their retention ends, and MFA delete
+ * lets only the root user with its MFA device delete versions. Emptying such a bucket would
+ * fail part-way, so it is left to the team. A bucket that no longer exists passes.
+ */
+export async function checkBucketDeletable(
+  clients: AwsClients,
+  credentials: AwsCredentials,
+  bucket: BucketRef,
+): Promise<void> {
+  try {
+    await refuseUndeletable(clients.s3(credentials, bucket.region), targetOf(bucket))
+  } catch (error) {
+    if (!isAwsError(error, 'NoSuchBucket')) throw error
+  }
+}
+
+async function refuseUndeletable(s3: S3Client, target: Target) {
+  if (await hasObjectLock(s3, target)) {
+    throw bucketLocked(
+      `Bucket ${target.Bucket} has Object Lock enabled, so its objects cannot be deleted before ` +
+        `their retention ends.`,
+      'delete it in their AWS account after retention ends',
+    )
+  }
+
+  if (await hasMfaDelete(s3, target)) {
+    throw bucketLocked(
+      `Bucket ${target.Bucket} has MFA delete enabled, so only the account's root user with its ` +
+        `MFA device can delete object versions.`,
+      'empty and delete it in their AWS account with that device',
+    )
+  }
+}
+
+async function hasObjectLock(s3: S3Client, target: Target): Promise<boolean> {
+  try {
+    const reply = await s3.send(new GetObjectLockConfigurationCommand(target))
+    return reply.ObjectLockConfiguration?.ObjectLockEnabled === 'Enabled'
+  } catch (error) {
+    if (isFeatureAbsent(error)) return false
+
+    throw error
+  }
+}
+
+async function hasMfaDelete(s3: S3Client, target: Target): Promise<boolean> {
+  try {
+    const reply = await s3.send(new GetBucketVersioningCommand(target))
+    return reply.MFADelete === 'Enabled'
+  } catch (error) {
+    if (isFeatureAbsent(error)) return false
+
+    throw error
+  }
+}
+
+// S3 answers a bucket without Object Lock with a 404 of its own code; S3-compatible services
+// without the feature at all answer NotImplemented. A missing bucket is a different 404.
+function isFeatureAbsent(error: unknown): boolean {
+  if (isAwsError(error, 'NoSuchBucket')) return false
+
+  return (
+    isAwsError(error, 'ObjectLockConfigurationNotFoundError', 'NotImplemented') ||
+    httpStatusOf(error) === 404
+  )
+}
+
+function bucketLocked(reason: string, nextStep: string) {
+  return new BrokerError(
+    409,
+    'bucket_locked',
+    `${reason} byo-s3 has left the bucket and its data in place; the team must ${nextStep}.`,
+  )
 }
 
 async function emptyThenDelete(s3: S3Client, target: Target) {

@@ -3,7 +3,8 @@ import {emptyAndDeleteBucket} from './bucket-teardown.js'
 import type {AwsClients, AwsCredentials} from './clients.js'
 import {deleteUser} from './user-teardown.js'
 
-export {emptyAndDeleteBucket} from './bucket-teardown.js'
+export {retainBucket} from './bucket-retain.js'
+export {checkBucketDeletable, emptyAndDeleteBucket} from './bucket-teardown.js'
 export {deleteUser} from './user-teardown.js'
 
 export interface DeprovisionRequest extends BucketRef {

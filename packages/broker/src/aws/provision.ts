@@ -3,6 +3,8 @@ import type {AwsClients, AwsCredentials} from './clients.js'
 import {createAccessKey, createUser, putUserPolicy, type UserRequest} from './user-setup.js'
 
 export {createBucket, secureBucket} from './bucket-setup.js'
+export {verifyBucketSettings} from './bucket-verify.js'
+export {KeyNotReadyError, waitUntilKeyWorks} from './readiness.js'
 export {createAccessKey, createUser, putUserPolicy} from './user-setup.js'
 
 export type ProvisionRequest = BucketRef & BucketTagging & UserRequest

@@ -37,9 +37,14 @@ export async function callHeroku<T>(request: HerokuRequest): Promise<T> {
       signal: AbortSignal.timeout(TIMEOUT_MS),
     })
   } catch (error) {
-    throw new BrokerError(502, 'heroku_unreachable', `Could not reach Heroku to ${request.what}.`, {
-      cause: error,
-    })
+    throw new BrokerError(
+      502,
+      'heroku_unreachable',
+      `The byo-s3 broker could not reach Heroku to ${request.what}. Try again shortly.`,
+      {
+        cause: error,
+      },
+    )
   }
 
   const text = await response.text()

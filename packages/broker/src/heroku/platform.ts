@@ -58,6 +58,16 @@ export class HerokuPlatform {
     })
   }
 
+  /** Tells Heroku provisioning failed for good: the add-on is marked deprovisioned. */
+  async markDeprovisioned(token: string, addonId: string): Promise<void> {
+    await callHeroku({
+      method: 'POST',
+      url: `${this.apiUrl}/addons/${encodeURIComponent(addonId)}/actions/deprovision`,
+      what: 'mark the add-on deprovisioned',
+      headers: this.headers(token),
+    })
+  }
+
   getAccount(token: string): Promise<Account> {
     return this.get(token, '/account', 'read your Heroku account')
   }

@@ -1,7 +1,7 @@
 import type {FastifyInstance} from 'fastify'
 import {basicAuthCheck} from '../http/basic-auth.js'
-import {deprovision} from '../provisioning/deprovision.js'
-import {provision, type ProvisionRequest} from '../provisioning/provision.js'
+import {acceptDeprovision} from '../provisioning/deprovision-request.js'
+import {acceptProvision, type ProvisionRequest} from '../provisioning/provision-request.js'
 import type {Services} from '../services.js'
 import {findResource, updateResource} from '../storage/resources.js'
 import {BrokerError} from '../errors.js'
@@ -31,7 +31,6 @@ const provisionSchema = {
       properties: {
         id: {type: 'string'},
         message: {type: 'string'},
-        config: {type: 'object', additionalProperties: {type: 'string'}},
       },
     },
   },
@@ -47,7 +46,7 @@ export async function partnerApi(app: FastifyInstance, {services}: {services: Se
     '/heroku/resources',
     {schema: provisionSchema},
     async (request, reply) => {
-      const result = await provision(services, request.body, request.log)
+      const result = await acceptProvision(services, request.body, request.log)
       return reply.status(result.status).send(result.body)
     },
   )
@@ -62,7 +61,7 @@ export async function partnerApi(app: FastifyInstance, {services}: {services: Se
     },
     async (request) => {
       const resource = await findResource(services.pool, request.params.id)
-      if (!resource || resource.state === 'deprovisioned') {
+      if (!resource || !['provisioning', 'provisioned'].includes(resource.state)) {
         throw new BrokerError(404, 'not_found', 'byo-s3 has no live add-on with this id.')
       }
 
@@ -78,7 +77,7 @@ export async function partnerApi(app: FastifyInstance, {services}: {services: Se
     '/heroku/resources/:id',
     {schema: byId},
     async (request, reply) => {
-      await deprovision(services, request.params.id, request.log)
+      await acceptDeprovision(services, request.params.id, request.log)
       return reply.status(204).send()
     },
   )

@@ -23,6 +23,10 @@ export const supportedRegions = new Set([
 
 /** Turns Heroku's `amazon-web-services::eu-west-1` into `eu-west-1`, or refuses it. */
 export function awsRegionOf(herokuRegion: unknown): string {
+  if (herokuRegion === undefined || herokuRegion === null || herokuRegion === '') {
+    throw new BrokerError(422, 'missing_region', 'The provision request named no region.')
+  }
+
   const [provider, region] = String(herokuRegion ?? '').split('::')
   if (provider !== 'amazon-web-services' || !supportedRegions.has(region)) {
     throw new BrokerError(

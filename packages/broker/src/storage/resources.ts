@@ -21,13 +21,24 @@ export interface Resource {
   oauthRefreshTokenSealed: string | null
   oauthExpiresAt: Date | null
   message: string | null
+  /** Steps of the provisioning or deprovisioning job already done, in the order they finished. */
+  steps: string[]
+  /** Why provisioning or deprovisioning failed, for an admin to read later. */
+  failureReason: string | null
   createdAt: Date
   updatedAt: Date
   deprovisionedAt: Date | null
 }
 
 export type ResourceState =
-  'provisioning' | 'provisioned' | 'refused' | 'failed' | 'deprovisioning' | 'deprovisioned'
+  | 'provisioning'
+  | 'provisioned'
+  | 'refused'
+  | 'failed'
+  | 'deprovisioning'
+  | 'deprovisioned'
+  /** Deprovisioning stopped for a reason an admin must act on (Object Lock, an unlinked team). */
+  | 'blocked'
 
 export const liveStates: ResourceState[] = ['provisioning', 'provisioned', 'deprovisioning']
 
@@ -54,6 +65,8 @@ const columns = [
   'oauthRefreshTokenSealed',
   'oauthExpiresAt',
   'message',
+  'steps',
+  'failureReason',
   'createdAt',
   'updatedAt',
   'deprovisionedAt',
@@ -97,5 +110,24 @@ export function liveResourcesOfTeam(db: Queryable, teamId: string): Promise<Reso
     db,
     `select ${columns} from resources where team_id = $1 and state = any($2) order by created_at`,
     [teamId, liveStates],
+  )
+}
+
+/** Records that `step` is done, once: a repeated step after a crash is not appended again. */
+export async function recordStep(
+  db: Queryable,
+  id: string,
+  step: string,
+  changes: Changes = {},
+): Promise<void> {
+  const entries = Object.entries(changes)
+  const assignments = entries.map(([field], index) => `${columnOf(field)} = $${index + 3}`)
+  await db.query(
+    `update resources set ${[
+      ...assignments,
+      'steps = case when $2 = any(steps) then steps else array_append(steps, $2) end',
+      'updated_at = now()',
+    ].join(', ')} where id = $1`,
+    [id, step, ...entries.map(([, value]) => value)],
   )
 }

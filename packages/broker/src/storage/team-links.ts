@@ -1,6 +1,9 @@
 import type {Queryable} from './db.js'
 import {queryOne, queryRows} from './db.js'
 
+/** What deprovisioning does with a bucket: delete it with its data, or keep it for the team. */
+export type OnDeprovision = 'delete' | 'retain'
+
 export interface TeamLink {
   teamId: string
   teamName: string
@@ -9,6 +12,7 @@ export interface TeamLink {
   secretAccessKeySealed: string
   linkedById: string
   linkedByEmail: string
+  onDeprovision: OnDeprovision
   createdAt: Date
   updatedAt: Date
 }
@@ -17,9 +21,12 @@ const columns = `
   team_id as "teamId", team_name as "teamName", aws_account_id as "awsAccountId",
   access_key_id as "accessKeyId", secret_access_key_sealed as "secretAccessKeySealed",
   linked_by_id as "linkedById", linked_by_email as "linkedByEmail",
-  created_at as "createdAt", updated_at as "updatedAt"`
+  on_deprovision as "onDeprovision", created_at as "createdAt", updated_at as "updatedAt"`
 
-export type NewTeamLink = Omit<TeamLink, 'createdAt' | 'updatedAt'>
+export type NewTeamLink = Omit<TeamLink, 'createdAt' | 'updatedAt' | 'onDeprovision'> & {
+  /** Left unset, a new link deletes buckets and an existing one keeps its setting. */
+  onDeprovision?: OnDeprovision
+}
 
 /** Creates the team's link or replaces its credentials; `created` tells which happened. */
 export async function saveTeamLink(
@@ -29,14 +36,14 @@ export async function saveTeamLink(
   const row = await queryOne<TeamLink & {created: boolean}>(
     db,
     `insert into team_links (team_id, team_name, aws_account_id, access_key_id,
-       secret_access_key_sealed, linked_by_id, linked_by_email)
-     values ($1, $2, $3, $4, $5, $6, $7)
+       secret_access_key_sealed, linked_by_id, linked_by_email, on_deprovision)
+     values ($1, $2, $3, $4, $5, $6, $7, coalesce($8, 'delete'))
      on conflict (team_id) do update set
        team_name = excluded.team_name, aws_account_id = excluded.aws_account_id,
        access_key_id = excluded.access_key_id,
        secret_access_key_sealed = excluded.secret_access_key_sealed,
        linked_by_id = excluded.linked_by_id, linked_by_email = excluded.linked_by_email,
-       updated_at = now()
+       on_deprovision = coalesce($8, team_links.on_deprovision), updated_at = now()
      returning ${columns}, (xmax = 0) as created`,
     [
       link.teamId,
@@ -46,6 +53,7 @@ export async function saveTeamLink(
       link.secretAccessKeySealed,
       link.linkedById,
       link.linkedByEmail,
+      link.onDeprovision ?? null,
     ],
   )
   const {created, ...saved} = row!

@@ -3,6 +3,7 @@ import {expect} from 'chai'
 import {createBucket, secureBucket} from '../../src/aws/bucket-setup.js'
 import {tlsOnlyBucketPolicy} from '../../src/aws/policy.js'
 import {BrokerError} from '../../src/errors.js'
+import {bucketState, fakeBucket, s3Operation} from '../helpers/aws-fake-bucket.js'
 import {
   ACCOUNT_ID,
   fakeS3,
@@ -13,6 +14,8 @@ import {
 import {s3Error, xmlTexts} from '../helpers/aws-xml.js'
 
 const BUCKET = 'byo-s3-shop-abcdefghijkl'
+const ADDON_ID = '01234567-89ab-cdef-0123-456789abcdef'
+const OTHER_ADDON_ID = 'fedcba98-7654-3210-fedc-ba9876543210'
 
 function bucketIn(region: string) {
   return {bucketName: BUCKET, region, accountId: ACCOUNT_ID}
@@ -28,14 +31,17 @@ async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
 }
 
 describe('createBucket', () => {
+  const ours = {'managed-by': 'byo-s3', 'byo-s3:addon-uuid': ADDON_ID, 'byo-s3:app-name': 'shop'}
+
+  function createIn(region: string) {
+    return createBucket(testClients(), LINKED_CREDENTIALS, {...bucketIn(region), addonId: ADDON_ID})
+  }
+
   it('creates a us-east-1 bucket without any location constraint', async () => {
-    const requests = fakeS3(s3BucketUrl(BUCKET, 'us-east-1'), () => ({
-      headers: {location: `/${BUCKET}`},
-    }))
+    const requests = fakeBucket(BUCKET, 'us-east-1', bucketState({exists: false}))
 
-    await createBucket(testClients(), LINKED_CREDENTIALS, bucketIn('us-east-1'))
+    await createIn('us-east-1')
 
-    expect(requests).to.have.length(1)
     const [request] = requests
     expect([request.method, request.path]).to.deep.equal(['PUT', '/'])
     expect(request.body).to.equal('')
@@ -43,10 +49,33 @@ describe('createBucket', () => {
     expect(request.headers).not.to.have.property('x-amz-acl')
   })
 
-  it('creates a bucket elsewhere at that region’s endpoint, constrained to the region', async () => {
-    const requests = fakeS3(s3BucketUrl(BUCKET, 'eu-west-1'), () => ({}))
+  it('checks the tags after a 200 in us-east-1, where S3 answers a repeat with 200 too', async () => {
+    const requests = fakeBucket(BUCKET, 'us-east-1', bucketState({exists: false}))
 
-    await createBucket(testClients(), LINKED_CREDENTIALS, bucketIn('eu-west-1'))
+    await createIn('us-east-1')
+
+    expect(requests.map(s3Operation)).to.deep.equal(['CreateBucket', 'GetBucketTagging'])
+    expect(requests[1].headers['x-amz-expected-bucket-owner']).to.equal(ACCOUNT_ID)
+  })
+
+  it('refuses a us-east-1 bucket that answered 200 but carries another add-on’s tag', async () => {
+    const tags = {...ours, 'byo-s3:addon-uuid': OTHER_ADDON_ID}
+    fakeBucket(BUCKET, 'us-east-1', bucketState({tags}))
+
+    const error = await rejectionOf(createIn('us-east-1'))
+
+    expect(error).to.be.instanceOf(BrokerError)
+    expect(error).to.include({status: 409, id: 'bucket_not_ours'})
+    expect((error as Error).message).to.equal(
+      `Bucket ${BUCKET} already exists in AWS account ${ACCOUNT_ID} and is tagged for another ` +
+        'byo-s3 add-on, so the broker will not take it over; a new bucket name is needed.',
+    )
+  })
+
+  it('creates a bucket elsewhere at that region’s endpoint, constrained to the region', async () => {
+    const requests = fakeBucket(BUCKET, 'eu-west-1', bucketState({exists: false}))
+
+    await createIn('eu-west-1')
 
     expect(requests).to.have.length(1)
     const [request] = requests
@@ -56,18 +85,48 @@ describe('createBucket', () => {
     expect(request.headers['x-amz-object-ownership']).to.equal('BucketOwnerEnforced')
   })
 
-  it('counts a bucket this account already owns as created', async () => {
-    const requests = fakeS3(s3BucketUrl(BUCKET, 'eu-west-1'), () => ({
-      status: 409,
-      body: s3Error(
-        'BucketAlreadyOwnedByYou',
-        'Your previous request to create the named bucket succeeded and you already own it.',
-      ),
-    }))
+  it('counts a bucket this account already owns, tagged for this add-on, as created', async () => {
+    const requests = fakeBucket(BUCKET, 'eu-west-1', bucketState({tags: ours}))
 
-    await createBucket(testClients(), LINKED_CREDENTIALS, bucketIn('eu-west-1'))
+    await createIn('eu-west-1')
 
-    expect(requests).to.have.length(1)
+    expect(requests.map(s3Operation)).to.deep.equal(['CreateBucket', 'GetBucketTagging'])
+    expect(requests[0].query.size).to.equal(0)
+  })
+
+  it('counts a bucket this account already owns without any tags as created', async () => {
+    const requests = fakeBucket(BUCKET, 'eu-west-1', bucketState({tags: {}}))
+
+    await createIn('eu-west-1')
+
+    expect(requests.map(s3Operation)).to.deep.equal(['CreateBucket', 'GetBucketTagging'])
+  })
+
+  it('refuses a bucket this account owns that is tagged for another add-on', async () => {
+    const tags = {...ours, 'byo-s3:addon-uuid': OTHER_ADDON_ID}
+    fakeBucket(BUCKET, 'eu-west-1', bucketState({tags}))
+
+    const error = await rejectionOf(createIn('eu-west-1'))
+
+    expect(error).to.include({status: 409, id: 'bucket_not_ours'})
+  })
+
+  it('refuses a bucket this account owns that carries only someone else’s tags', async () => {
+    fakeBucket(BUCKET, 'eu-west-1', bucketState({tags: {project: 'billing', owner: 'finance'}}))
+
+    const error = await rejectionOf(createIn('eu-west-1'))
+
+    expect(error).to.include({status: 409, id: 'bucket_not_ours'})
+    expect((error as Error).message).to.include('is tagged for someone else')
+  })
+
+  it('passes a refused tag check through', async () => {
+    const denied = {status: 403, body: s3Error('AccessDenied', 'Access Denied')}
+    fakeBucket(BUCKET, 'eu-west-1', bucketState({overrides: {GetBucketTagging: denied}}))
+
+    const error = await rejectionOf(createIn('eu-west-1'))
+
+    expect(error).to.have.property('name', 'AccessDenied')
   })
 
   it('reports a name another account owns as bucket_name_taken', async () => {
@@ -76,9 +135,7 @@ describe('createBucket', () => {
       body: s3Error('BucketAlreadyExists', 'The requested bucket name is not available.'),
     }))
 
-    const error = await rejectionOf(
-      createBucket(testClients(), LINKED_CREDENTIALS, bucketIn('eu-west-1')),
-    )
+    const error = await rejectionOf(createIn('eu-west-1'))
 
     expect(error).to.be.instanceOf(BrokerError)
     expect(error).to.include({status: 409, id: 'bucket_name_taken'})
@@ -90,9 +147,7 @@ describe('createBucket', () => {
       body: s3Error('OperationAborted', 'A conflicting conditional operation is in progress.'),
     }))
 
-    const error = await rejectionOf(
-      createBucket(testClients(), LINKED_CREDENTIALS, bucketIn('eu-west-1')),
-    )
+    const error = await rejectionOf(createIn('eu-west-1'))
 
     expect(error).to.have.property('name', 'OperationAborted')
   })
@@ -101,6 +156,7 @@ describe('createBucket', () => {
     const error = await rejectionOf(
       createBucket(testClients(), LINKED_CREDENTIALS, {
         ...bucketIn('eu-west-1'),
+        addonId: ADDON_ID,
         bucketName: 'Bad_Name',
       }),
     )
@@ -112,7 +168,7 @@ describe('createBucket', () => {
 describe('secureBucket', () => {
   const request = {
     ...bucketIn('eu-west-1'),
-    addonId: '01234567-89ab-cdef-0123-456789abcdef',
+    addonId: ADDON_ID,
     tags: {'byo-s3:team-id': 'team-uuid', 'byo-s3:app-name': 'shop', 'managed-by': 'someone-else'},
   }
 

@@ -1,10 +1,11 @@
 import {expect} from 'chai'
 
-import {emptyAndDeleteBucket} from '../../src/aws/deprovision.js'
-import {bucketState, fakeBucket, manyVersions} from '../helpers/aws-fake-bucket.js'
+import {checkBucketDeletable, emptyAndDeleteBucket} from '../../src/aws/deprovision.js'
+import {BrokerError} from '../../src/errors.js'
+import {bucketState, fakeBucket, manyVersions, s3Operation} from '../helpers/aws-fake-bucket.js'
 import {ACCOUNT_ID, LINKED_CREDENTIALS, testClients} from '../helpers/aws-fakes.js'
 import type {S3Request} from '../helpers/aws-fakes.js'
-import {deletedObjects, xmlTexts} from '../helpers/aws-xml.js'
+import {deletedObjects, s3Error, xmlTexts} from '../helpers/aws-xml.js'
 
 const BUCKET = 'byo-s3-shop-abcdefghijkl'
 const REGION = 'eu-west-1'
@@ -154,5 +155,105 @@ describe('emptyAndDeleteBucket', () => {
     await emptyAndDelete()
 
     expect(requests).to.have.length(1)
+  })
+
+  it('checks for Object Lock and MFA delete before it lists anything', async () => {
+    const requests = fakeBucket(BUCKET, REGION, bucketState({versions: manyVersions('a', 2)}))
+
+    await emptyAndDelete()
+
+    expect(requests.map(s3Operation).slice(0, 3)).to.deep.equal([
+      'GetObjectLockConfiguration',
+      'GetBucketVersioning',
+      'ListObjectVersions',
+    ])
+  })
+
+  it('refuses a bucket with Object Lock with 409 bucket_locked, and deletes nothing', async () => {
+    const state = bucketState({versions: manyVersions('a', 4), objectLock: true})
+    const requests = fakeBucket(BUCKET, REGION, state)
+
+    const error = await emptyAndDelete().catch((e: unknown) => e)
+
+    expect(error).to.be.instanceOf(BrokerError)
+    expect(error).to.include({status: 409, id: 'bucket_locked'})
+    expect((error as Error).message).to.equal(
+      `Bucket ${BUCKET} has Object Lock enabled, so its objects cannot be deleted before their ` +
+        'retention ends. byo-s3 has left the bucket and its data in place; the team must delete ' +
+        'it in their AWS account after retention ends.',
+    )
+    expect(requests.map(s3Operation)).to.deep.equal(['GetObjectLockConfiguration'])
+    expect(deleteBatches(requests)).to.deep.equal([])
+    expect(state.versions).to.have.length(4)
+    expect(state.exists).to.equal(true)
+  })
+
+  it('refuses a bucket with MFA delete with 409 bucket_locked, and deletes nothing', async () => {
+    const state = bucketState({versions: manyVersions('a', 4), mfaDelete: true})
+    const requests = fakeBucket(BUCKET, REGION, state)
+
+    const error = await emptyAndDelete().catch((e: unknown) => e)
+
+    expect(error).to.include({status: 409, id: 'bucket_locked'})
+    expect((error as Error).message).to.include('has MFA delete enabled')
+    expect(deleteBatches(requests)).to.deep.equal([])
+    expect(requests.filter(({method}) => method === 'DELETE')).to.deep.equal([])
+    expect(state.exists).to.equal(true)
+  })
+})
+
+describe('checkBucketDeletable', () => {
+  function check() {
+    return checkBucketDeletable(testClients(), LINKED_CREDENTIALS, target)
+  }
+
+  it('passes a versioned bucket without Object Lock or MFA delete', async () => {
+    const requests = fakeBucket(BUCKET, REGION, bucketState({versioning: 'Enabled'}))
+
+    await check()
+
+    expect(requests.map(s3Operation)).to.deep.equal([
+      'GetObjectLockConfiguration',
+      'GetBucketVersioning',
+    ])
+    for (const request of requests) {
+      expect(request.headers['x-amz-expected-bucket-owner']).to.equal(ACCOUNT_ID)
+    }
+  })
+
+  it('refuses a bucket with Object Lock', async () => {
+    fakeBucket(BUCKET, REGION, bucketState({objectLock: true}))
+
+    const error = await check().catch((e: unknown) => e)
+
+    expect(error).to.include({status: 409, id: 'bucket_locked'})
+  })
+
+  it('passes a bucket that no longer exists', async () => {
+    const requests = fakeBucket(BUCKET, REGION, bucketState({exists: false}))
+
+    await check()
+
+    expect(requests).to.have.length(1)
+  })
+
+  it('passes an S3-compatible service that does not implement Object Lock', async () => {
+    const notImplemented = {status: 501, body: s3Error('NotImplemented')}
+    fakeBucket(
+      BUCKET,
+      REGION,
+      bucketState({overrides: {GetObjectLockConfiguration: notImplemented}}),
+    )
+
+    await check()
+  })
+
+  it('passes a refused check through', async () => {
+    const denied = {status: 403, body: s3Error('AccessDenied', 'Access Denied')}
+    fakeBucket(BUCKET, REGION, bucketState({overrides: {GetBucketVersioning: denied}}))
+
+    const error = await check().catch((e: unknown) => e)
+
+    expect(error).to.have.property('name', 'AccessDenied')
   })
 })

@@ -54,7 +54,7 @@ describe('createAwsClients', () => {
       const clients = testClients({endpoints: {s3: 'http://127.0.0.1:4599'}, forcePathStyle: true})
       const bucket = {bucketName: BUCKET, region: 'eu-west-1', accountId: ACCOUNT_ID}
 
-      await createBucket(clients, LINKED_CREDENTIALS, bucket)
+      await createBucket(clients, LINKED_CREDENTIALS, {...bucket, addonId: 'addon-uuid'})
       await secureBucket(clients, LINKED_CREDENTIALS, {...bucket, addonId: 'addon-uuid', tags: {}})
 
       expect(requests.map(({headers}) => headers.host)).to.have.members(

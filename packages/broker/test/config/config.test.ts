@@ -1,4 +1,4 @@
-import {mkdtempSync, readFileSync, statSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {expect} from 'chai'
@@ -27,6 +27,17 @@ function errorOf(load: () => unknown): ConfigError {
 }
 
 describe('configuration', () => {
+  const folders: string[] = []
+  const tempFolder = () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'byo-s3-config-'))
+    folders.push(folder)
+    return folder
+  }
+
+  after(() => {
+    for (const folder of folders) rmSync(folder, {recursive: true, force: true})
+  })
+
   it('applies the documented defaults', () => {
     const config = loadConfig(production)
 
@@ -94,7 +105,7 @@ describe('configuration', () => {
   })
 
   it('generates local secrets once, keeps them private, and reuses them', () => {
-    const dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'byo-s3-config-')), '.data')
+    const dataDir = path.join(tempFolder(), '.data')
     const announced: string[] = []
     const secrets = localSecretsIn(dataDir, (file) => announced.push(file))
 
@@ -112,7 +123,7 @@ describe('configuration', () => {
   })
 
   it('lets a set variable win over a generated local secret', () => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'byo-s3-config-'))
+    const dataDir = tempFolder()
 
     const config = loadConfig(
       {ADDON_PASSWORD: 'chosen-password-123456'},

@@ -20,8 +20,22 @@ export interface TestBroker {
   partnerAuth: string
 }
 
-/** A broker on a fresh database, with Heroku hosts that only nock answers. */
-export async function startTestBroker(env: NodeJS.ProcessEnv = {}): Promise<TestBroker> {
+export interface TestBrokerOptions {
+  workers?: boolean
+  afterStep?: (step: string) => void | Promise<void>
+}
+
+/** Readiness probes that do not wait: tests answer them at once. */
+export const instantReadiness = {sleep: async () => {}, initialDelayMs: 0, maxWaitMs: 60_000}
+
+/**
+ * A broker on a fresh database, with Heroku hosts that only nock answers. Its job queue runs,
+ * but nothing works it unless `workers` is set; tests usually run jobs themselves.
+ */
+export async function startTestBroker(
+  env: NodeJS.ProcessEnv = {},
+  {workers = false, afterStep}: TestBrokerOptions = {},
+): Promise<TestBroker> {
   const databaseUrl = await createTestDatabase()
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -41,7 +55,14 @@ export async function startTestBroker(env: NodeJS.ProcessEnv = {}): Promise<Test
       done()
     },
   })
-  const app = await buildApp({config, databaseUrl, logger: createLogger(config.logLevel, sink)})
+  const app = await buildApp({
+    config,
+    databaseUrl,
+    logger: createLogger(config.logLevel, sink),
+    workers,
+    pollingIntervalSeconds: 0.5,
+    overrides: {readiness: instantReadiness, hooks: {afterStep}},
+  })
   await app.ready()
   const partnerAuth =
     'Basic ' + Buffer.from(`${config.addonId}:${ADDON_PASSWORD}`).toString('base64')

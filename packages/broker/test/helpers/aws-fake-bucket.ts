@@ -1,11 +1,23 @@
-import {fakeS3, type FakeReply, s3BucketUrl, type S3Request} from './aws-fakes.js'
+import nock from 'nock'
+import {fakeS3, type FakeReply, s3BucketUrl, type S3Request, toResult} from './aws-fakes.js'
 import {
   deletedObjects,
   deleteObjectsResultXml,
+  encryptionXml,
   listMultipartUploadsXml,
+  listObjectsV2Xml,
   listObjectVersionsXml,
+  objectLockXml,
+  ownershipControlsXml,
+  PUBLIC_ACCESS_FLAGS,
+  type PublicAccessFlags,
+  publicAccessBlockXml,
   s3Error,
+  sentTags,
+  taggingXml,
+  versioningXml,
   type VersionEntry,
+  xmlTexts,
 } from './aws-xml.js'
 
 export interface FakeBucket {
@@ -19,6 +31,31 @@ export interface FakeBucket {
   pageSize: number
   /** Versions that land just before the first DeleteBucket, as a straggling writer's would. */
   lateWrites: VersionEntry[]
+  /** The content of each key's latest PutObject. */
+  bodies: Map<string, string>
+  /** No tags at all is what S3 answers with NoSuchTagSet. */
+  tags: Record<string, string>
+  /** Unset settings are answered with the 404 S3 sends for a bucket without them. */
+  publicAccessBlock?: PublicAccessFlags
+  objectOwnership?: string
+  encryption?: string
+  policy?: string
+  objectLock: boolean
+  versioning?: 'Enabled' | 'Suspended'
+  mfaDelete: boolean
+  /**
+   * Replies that stand in for the fake's own, by operation name (see `s3Operation`). A single
+   * reply answers every call; a list answers calls in turn, `null` letting the fake answer that
+   * one, and once used up the fake answers as usual.
+   */
+  overrides: Record<string, FakeReply | (FakeReply | null)[]>
+}
+
+const ALL_PUBLIC_ACCESS_BLOCKED: PublicAccessFlags = {
+  BlockPublicAcls: true,
+  IgnorePublicAcls: true,
+  BlockPublicPolicy: true,
+  RestrictPublicBuckets: true,
 }
 
 export function bucketState(overrides: Partial<FakeBucket> = {}): FakeBucket {
@@ -30,6 +67,16 @@ export function bucketState(overrides: Partial<FakeBucket> = {}): FakeBucket {
     failingDeletes: new Map(),
     pageSize: 1000,
     lateWrites: [],
+    bodies: new Map(),
+    tags: {},
+    // What S3 applies to every new bucket since 2023.
+    publicAccessBlock: {...ALL_PUBLIC_ACCESS_BLOCKED},
+    objectOwnership: 'BucketOwnerEnforced',
+    encryption: 'AES256',
+    objectLock: false,
+    versioning: 'Enabled',
+    mfaDelete: false,
+    overrides: {},
     ...overrides,
   }
 }
@@ -43,27 +90,215 @@ export function manyVersions(prefix: string, count: number): VersionEntry[] {
 }
 
 /**
- * A stand-in for one versioned S3 bucket, answering the calls emptying and deleting it needs.
- * Like S3 it refuses DeleteObjects with more than 1,000 keys and DeleteBucket while anything is
- * left, and answers NoSuchBucket once the bucket is gone.
+ * A stand-in for one versioned S3 bucket, answering the calls that create, configure, read back,
+ * probe, empty and delete it. Like S3 it refuses DeleteObjects with more than 1,000 keys and
+ * DeleteBucket while anything is left, answers NoSuchBucket once the bucket is gone, and in
+ * us-east-1 answers a repeated CreateBucket with 200 instead of BucketAlreadyOwnedByYou.
  */
 export function fakeBucket(bucketName: string, region: string, state: FakeBucket): S3Request[] {
-  return fakeS3(s3BucketUrl(bucketName, region), (request) => {
-    if (!state.exists) return {status: 404, body: s3Error('NoSuchBucket')}
+  return fakeS3(s3BucketUrl(bucketName, region), (request) =>
+    answerFor(bucketName, region, state, request),
+  )
+}
 
-    const {method, query, path} = request
-    if (method === 'GET' && query.has('versions')) return listVersions(bucketName, state, query)
-    if (method === 'POST' && query.has('delete')) return deleteObjects(state, request.body)
-    if (method === 'GET' && query.has('uploads')) {
-      return {body: listMultipartUploadsXml(bucketName, state.uploads)}
-    }
+export interface AnyBucketRequest extends S3Request {
+  bucket: string
+  region: string
+  operation: string
+}
 
-    if (method === 'DELETE' && query.has('uploadId'))
-      return abortUpload(state, query.get('uploadId')!)
-    if (method === 'DELETE' && path === '/') return deleteBucket(state)
+/**
+ * The same stand-in for every bucket on every regional S3 host, for tests that do not know the
+ * bucket's name in advance. Buckets start out absent; `overrides` apply to each of them.
+ */
+export function fakeAnyBucket(overrides: FakeBucket['overrides'] = {}) {
+  const buckets = new Map<string, FakeBucket>()
+  const requests: AnyBucketRequest[] = []
+  const host = /^([a-z0-9.-]+)\.s3\.([a-z0-9-]+)\.amazonaws\.com/
+  const scope = nock(/^https:\/\/[a-z0-9.-]+\.s3\.[a-z0-9-]+\.amazonaws\.com/).persist()
+  for (const method of ['GET', 'PUT', 'POST', 'DELETE', 'HEAD']) {
+    scope
+      .intercept(() => true, method)
+      .reply(function (uri, body) {
+        const [, bucket, region] = host.exec(this.req.headers.host)!
+        const url = new URL(uri, 'https://s3.invalid')
+        const request = {
+          method,
+          path: url.pathname,
+          query: url.searchParams,
+          headers: this.req.headers,
+          body: typeof body === 'string' ? body : JSON.stringify(body),
+        }
+        const state =
+          buckets.get(bucket) ?? bucketState({exists: false, versioning: undefined, overrides})
+        buckets.set(bucket, state)
+        requests.push({...request, bucket, region, operation: s3Operation(request)})
+        return toResult(answerFor(bucket, region, state, request))
+      })
+  }
 
+  return {buckets, requests}
+}
+
+function answerFor(
+  bucketName: string,
+  region: string,
+  state: FakeBucket,
+  request: S3Request,
+): FakeReply {
+  const operation = s3Operation(request)
+  const override = nextOverride(state, operation)
+  if (override) return override
+
+  if (operation === 'CreateBucket') return createBucket(state, region)
+  if (!state.exists) return {status: 404, body: s3Error('NoSuchBucket')}
+
+  const answer = ANSWERS[operation]
+  if (!answer) {
+    const {method, path, query} = request
     return {status: 501, body: s3Error('NotImplemented', `${method} ${path}?${query}`)}
-  })
+  }
+
+  return answer(state, request, bucketName)
+}
+
+/** The S3 API operation a request to a bucket host stands for, e.g. `GetBucketTagging`. */
+export function s3Operation({
+  method,
+  path,
+  query,
+}: Pick<S3Request, 'method' | 'path' | 'query'>): string {
+  const verb = {GET: 'Get', PUT: 'Put', DELETE: 'Delete', POST: 'Post', HEAD: 'Head'}[method]
+  const configuration = CONFIGURATIONS.find((name) => query.has(name))
+  if (configuration) return `${verb}${CONFIGURATION_NAMES[configuration]}`
+  if (method === 'GET' && query.get('list-type') === '2') return 'ListObjectsV2'
+  if (method === 'GET' && query.has('versions')) return 'ListObjectVersions'
+  if (method === 'GET' && query.has('uploads')) return 'ListMultipartUploads'
+  if (method === 'POST' && query.has('delete')) return 'DeleteObjects'
+  if (method === 'DELETE' && query.has('uploadId')) return 'AbortMultipartUpload'
+  if (path === '/') {
+    return {PUT: 'CreateBucket', DELETE: 'DeleteBucket', HEAD: 'HeadBucket'}[method] ?? method
+  }
+
+  return `${verb}Object`
+}
+
+const CONFIGURATION_NAMES: Record<string, string> = {
+  tagging: 'BucketTagging',
+  publicAccessBlock: 'PublicAccessBlock',
+  ownershipControls: 'BucketOwnershipControls',
+  encryption: 'BucketEncryption',
+  policy: 'BucketPolicy',
+  'object-lock': 'ObjectLockConfiguration',
+  versioning: 'BucketVersioning',
+}
+const CONFIGURATIONS = Object.keys(CONFIGURATION_NAMES)
+
+function nextOverride(state: FakeBucket, operation: string): FakeReply | undefined {
+  const override = state.overrides[operation]
+  if (!Array.isArray(override)) return override
+
+  return override.shift() ?? undefined
+}
+
+type Answer = (state: FakeBucket, request: S3Request, bucketName: string) => FakeReply
+
+const notFound = (code: string) => ({status: 404, body: s3Error(code)})
+const noContent = {status: 204}
+
+const ANSWERS: Record<string, Answer> = {
+  GetBucketTagging: ({tags}) =>
+    Object.keys(tags).length === 0 ? notFound('NoSuchTagSet') : {body: taggingXml(tags)},
+  PutBucketTagging(state, {body}) {
+    state.tags = sentTags(body)
+    return noContent
+  },
+  GetPublicAccessBlock: ({publicAccessBlock}) =>
+    publicAccessBlock
+      ? {body: publicAccessBlockXml(publicAccessBlock)}
+      : notFound('NoSuchPublicAccessBlockConfiguration'),
+  PutPublicAccessBlock(state, {body}) {
+    const flags = PUBLIC_ACCESS_FLAGS.map((flag) => [flag, xmlTexts(body, flag)[0] === 'true'])
+    state.publicAccessBlock = Object.fromEntries(flags) as PublicAccessFlags
+    return {}
+  },
+  GetBucketOwnershipControls: ({objectOwnership}) =>
+    objectOwnership
+      ? {body: ownershipControlsXml(objectOwnership)}
+      : notFound('OwnershipControlsNotFoundError'),
+  GetBucketEncryption: ({encryption}) =>
+    encryption
+      ? {body: encryptionXml(encryption)}
+      : notFound('ServerSideEncryptionConfigurationNotFoundError'),
+  PutBucketEncryption(state, {body}) {
+    state.encryption = xmlTexts(body, 'SSEAlgorithm')[0]
+    return {}
+  },
+  GetBucketPolicy: ({policy}) =>
+    policy === undefined
+      ? notFound('NoSuchBucketPolicy')
+      : {body: policy, headers: {'content-type': 'application/json'}},
+  PutBucketPolicy(state, {body}) {
+    state.policy = body
+    return noContent
+  },
+  GetObjectLockConfiguration: ({objectLock}) =>
+    objectLock ? {body: objectLockXml()} : notFound('ObjectLockConfigurationNotFoundError'),
+  GetBucketVersioning: ({versioning, mfaDelete}) => ({body: versioningXml(versioning, mfaDelete)}),
+  ListObjectsV2: (state, {query}, bucketName) => ({
+    body: listObjectsV2Xml(bucketName, currentKeys(state), Number(query.get('max-keys') ?? 1000)),
+  }),
+  ListObjectVersions: (state, {query}, bucketName) => listVersions(bucketName, state, query),
+  DeleteObjects: (state, {body}) => deleteObjects(state, body),
+  ListMultipartUploads: (state, _request, bucketName) => ({
+    body: listMultipartUploadsXml(bucketName, state.uploads),
+  }),
+  AbortMultipartUpload: (state, {query}) => abortUpload(state, query.get('uploadId')!),
+  DeleteBucket: (state) => deleteBucket(state),
+  HeadBucket: () => ({}),
+  PutObject(state, {path, body}) {
+    const key = keyOf(path)
+    const versionId = `put-${state.versions.length + state.deleteMarkers.length}`
+    state.versions.push({key, versionId})
+    state.bodies.set(key, body)
+    return {headers: {'x-amz-version-id': versionId}}
+  },
+  GetObject(state, {path}) {
+    const body = state.bodies.get(keyOf(path))
+    return body === undefined
+      ? notFound('NoSuchKey')
+      : {body, headers: {'content-type': 'text/plain'}}
+  },
+  DeleteObject(state, {path}) {
+    const key = keyOf(path)
+    // Deleting from a versioned bucket leaves a delete marker; the versions stay.
+    state.deleteMarkers.push({key, versionId: `marker-${state.deleteMarkers.length}`})
+    state.bodies.delete(key)
+    return noContent
+  },
+}
+
+function keyOf(path: string): string {
+  return decodeURIComponent(path.slice(1))
+}
+
+function createBucket(state: FakeBucket, region: string): FakeReply {
+  if (!state.exists) {
+    state.exists = true
+    return {}
+  }
+
+  if (region === 'us-east-1') return {}
+
+  return {status: 409, body: s3Error('BucketAlreadyOwnedByYou')}
+}
+
+// Keys written through PutObject and not deleted since, and seeded versions without a delete
+// marker: the fake does not track which of a key's entries is the latest.
+function currentKeys(state: FakeBucket): string[] {
+  const deleted = new Set(state.deleteMarkers.map(({key}) => key))
+  const seeded = state.versions.map(({key}) => key).filter((key) => !deleted.has(key))
+  return [...new Set([...seeded, ...state.bodies.keys()])].sort()
 }
 
 const idOf = (entry: VersionEntry) => `${entry.key}\0${entry.versionId}`

@@ -81,6 +81,6 @@ export function fakeQueryApi(
   return calls
 }
 
-function toResult({status = 200, body = '', headers = {}}: FakeReply) {
+export function toResult({status = 200, body = '', headers = {}}: FakeReply) {
   return [status, body, {'content-type': 'application/xml', ...headers}] as const
 }

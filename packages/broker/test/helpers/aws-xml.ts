@@ -122,3 +122,79 @@ export function deletedObjects(xml: string): VersionEntry[] {
     versionId: xmlTexts(object, 'VersionId')[0],
   }))
 }
+
+function s3Document(root: string, inner: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?><${root} xmlns="${S3_NAMESPACE}">${inner}</${root}>`
+}
+
+export function taggingXml(tags: Record<string, string>): string {
+  const entries = Object.entries(tags).map(
+    ([key, value]) => `<Tag>${elements({Key: key, Value: value})}</Tag>`,
+  )
+  return s3Document('Tagging', `<TagSet>${entries.join('')}</TagSet>`)
+}
+
+/** The tags of a PutBucketTagging request body as a plain object. */
+export function sentTags(xml: string): Record<string, string> {
+  return Object.fromEntries(
+    xmlTexts(xml, 'Tag').map((tag) => [xmlTexts(tag, 'Key')[0], xmlTexts(tag, 'Value')[0] ?? '']),
+  )
+}
+
+export const PUBLIC_ACCESS_FLAGS = [
+  'BlockPublicAcls',
+  'IgnorePublicAcls',
+  'BlockPublicPolicy',
+  'RestrictPublicBuckets',
+] as const
+
+export type PublicAccessFlags = Record<(typeof PUBLIC_ACCESS_FLAGS)[number], boolean>
+
+export function publicAccessBlockXml(flags: PublicAccessFlags): string {
+  return s3Document('PublicAccessBlockConfiguration', elements(flags))
+}
+
+export function ownershipControlsXml(objectOwnership: string): string {
+  return s3Document(
+    'OwnershipControls',
+    `<Rule>${elements({ObjectOwnership: objectOwnership})}</Rule>`,
+  )
+}
+
+export function encryptionXml(algorithm: string): string {
+  return s3Document(
+    'ServerSideEncryptionConfiguration',
+    `<Rule><ApplyServerSideEncryptionByDefault>${elements({SSEAlgorithm: algorithm})}` +
+      `</ApplyServerSideEncryptionByDefault>${elements({BucketKeyEnabled: false})}</Rule>`,
+  )
+}
+
+export function objectLockXml(): string {
+  return s3Document(
+    'ObjectLockConfiguration',
+    `${elements({ObjectLockEnabled: 'Enabled'})}` +
+      `<Rule><DefaultRetention>${elements({Mode: 'COMPLIANCE', Days: 30})}` +
+      '</DefaultRetention></Rule>',
+  )
+}
+
+export function versioningXml(status: string | undefined, mfaDelete: boolean): string {
+  return s3Document(
+    'VersioningConfiguration',
+    elements({Status: status, MfaDelete: mfaDelete ? 'Enabled' : undefined}),
+  )
+}
+
+export function listObjectsV2Xml(bucketName: string, keys: string[], maxKeys: number): string {
+  const page = keys.slice(0, maxKeys)
+  const contents = page.map((key) => `<Contents>${elements({Key: key, Size: 0})}</Contents>`)
+  return s3Document(
+    'ListBucketResult',
+    elements({
+      Name: bucketName,
+      KeyCount: page.length,
+      MaxKeys: maxKeys,
+      IsTruncated: keys.length > page.length,
+    }) + contents.join(''),
+  )
+}

@@ -1,67 +1,16 @@
 import {randomUUID} from 'node:crypto'
 import nock from 'nock'
+import {runDeprovisionJob} from '../../src/provisioning/deprovision-job.js'
+import {runProvisionJob} from '../../src/provisioning/provision-job.js'
 import {HEROKU_API, HEROKU_ID, OAUTH_CLIENT_SECRET, type TestBroker} from './app.js'
 import {ACCOUNT_ID, fakeQueryApi, LINKED_CREDENTIALS, STS_URL} from './aws-fakes.js'
+import {fakeAnyBucket, type FakeBucket} from './aws-fake-bucket.js'
 import {fakeIam, type FakeIamUsers} from './aws-fake-iam.js'
-import {
-  elements,
-  listMultipartUploadsXml,
-  listObjectVersionsXml,
-  queryResult,
-  STS_NAMESPACE,
-} from './aws-xml.js'
+import {elements, queryResult, STS_NAMESPACE} from './aws-xml.js'
 import {grantReply, herokuKnowsUser, provisionedAddonReply, TEAM, USER_TOKEN} from './heroku.js'
 
-export interface S3Call {
-  method: string
-  bucket: string
-  region: string
-  path: string
-  query: URLSearchParams
-  headers: Record<string, string | string[] | undefined>
-  body: string
-}
-
-/** Any bucket on the regional S3 hosts: records each call and answers as an empty bucket would. */
-export function fakeS3Anywhere(
-  override: (call: S3Call) => [number, string] | undefined = () => undefined,
-): S3Call[] {
-  const calls: S3Call[] = []
-  const scope = nock(/^https:\/\/[a-z0-9.-]+\.s3\.[a-z0-9-]+\.amazonaws\.com/).persist()
-  for (const method of ['GET', 'PUT', 'POST', 'DELETE', 'HEAD']) {
-    scope
-      .intercept(() => true, method)
-      .reply(function (uri, body) {
-        const host = /^([a-z0-9.-]+)\.s3\.([a-z0-9-]+)\.amazonaws\.com/.exec(this.req.headers.host)!
-        const url = new URL(uri, 'https://s3.invalid')
-        const [, bucket, region] = host
-        const call = {
-          method,
-          bucket,
-          region,
-          path: url.pathname,
-          query: url.searchParams,
-          headers: this.req.headers,
-          body: String(body),
-        }
-        calls.push(call)
-        const overridden = override(call)
-        if (overridden) return overridden
-
-        if (method === 'GET' && url.searchParams.has('versions'))
-          return [200, listObjectVersionsXml(bucket, {})]
-        if (method === 'GET' && url.searchParams.has('uploads'))
-          return [200, listMultipartUploadsXml(bucket, [])]
-        if (method === 'DELETE') return [204, '']
-        return [200, '']
-      })
-  }
-
-  return calls
-}
-
 /** A team admin links team acme to AWS account 111122223333 through the admin API. */
-export async function linkAcme(broker: TestBroker) {
+export async function linkAcme(broker: TestBroker, extra: Record<string, string> = {}) {
   herokuKnowsUser('admin')
   fakeQueryApi(STS_URL, () => ({
     body: queryResult(
@@ -78,21 +27,32 @@ export async function linkAcme(broker: TestBroker) {
     method: 'PUT',
     url: '/admin/teams/acme/link',
     headers: {authorization: `Bearer ${USER_TOKEN}`},
-    payload: LINKED_CREDENTIALS,
+    payload: {...LINKED_CREDENTIALS, ...extra},
   })
 }
 
-/** Heroku provisions an add-on for an app of team acme; Heroku and AWS answer through nock. */
 export interface ProvisionOptions {
   region?: string
   appName?: string
-  s3Override?: Parameters<typeof fakeS3Anywhere>[0]
+  s3Overrides?: FakeBucket['overrides']
   iamOverrides?: Parameters<typeof fakeIam>[1]
+  /** Post the request once right away (the default); tests of concurrency post it themselves. */
+  postNow?: boolean
 }
 
+/**
+ * Heroku sends a provision request for an app of team acme. Heroku's OAuth and Platform API and
+ * AWS (any bucket, IAM) answer through nock; the request is posted once.
+ */
 export async function provisionForAcme(
   broker: TestBroker,
-  {region = 'us-east-1', appName = 'shop', s3Override, iamOverrides}: ProvisionOptions = {},
+  {
+    region = 'us-east-1',
+    appName = 'shop',
+    s3Overrides,
+    iamOverrides,
+    postNow = true,
+  }: ProvisionOptions = {},
 ) {
   const uuid = randomUUID()
   const app = {id: randomUUID(), name: appName}
@@ -111,7 +71,7 @@ export async function provisionForAcme(
     .reply(200, {...provisionedAddonReply, id: uuid, app})
     .get(`/apps/${app.id}`)
     .reply(200, {...app, team: TEAM})
-  const s3 = fakeS3Anywhere(s3Override)
+  const s3 = fakeAnyBucket(s3Overrides)
   const users: FakeIamUsers = new Map()
   const iam = fakeIam(users, iamOverrides)
   const payload = {
@@ -137,8 +97,43 @@ export async function provisionForAcme(
       },
       payload,
     })
-  const response = await post()
-  return {uuid, grantCode, response, post, oauth, platform, s3, iam, users}
+  const response = postNow ? await post() : undefined!
+  return {uuid, app, grantCode, response, post, oauth, platform, s3, iam, users}
+}
+
+/** Heroku accepting the config vars and the provisioned mark; records the config sent. */
+export function herokuAcceptsConfig(uuid: string, token: string = grantReply.access_token) {
+  const sent: {name: string; value: string}[][] = []
+  const scope = nock(HEROKU_API, {
+    reqheaders: {
+      authorization: `Bearer ${token}`,
+      accept: 'application/vnd.heroku+json; version=3',
+    },
+  })
+    .patch(`/addons/${uuid}/config`, (body) => {
+      sent.push(body.config)
+      return true
+    })
+    .reply(200, [])
+    .post(`/addons/${uuid}/actions/provision`)
+    .reply(200, {...provisionedAddonReply, id: uuid})
+  return {scope, sent}
+}
+
+export function runProvision(
+  broker: TestBroker,
+  uuid: string,
+  attempt?: {retryCount: number; retryLimit: number},
+) {
+  return runProvisionJob(broker.app.services, uuid, broker.app.log, attempt)
+}
+
+export function runDeprovision(
+  broker: TestBroker,
+  uuid: string,
+  attempt?: {retryCount: number; retryLimit: number},
+) {
+  return runDeprovisionJob(broker.app.services, uuid, broker.app.log, attempt)
 }
 
 export function deprovision(broker: TestBroker, uuid: string) {
@@ -147,4 +142,12 @@ export function deprovision(broker: TestBroker, uuid: string) {
     url: `/heroku/resources/${uuid}`,
     headers: {authorization: broker.partnerAuth, 'content-type': 'application/json'},
   })
+}
+
+export async function stateOf(broker: TestBroker, uuid: string) {
+  const {rows} = await broker.app.services.pool.query(
+    'select state, steps, failure_reason as "failureReason", message from resources where id = $1',
+    [uuid],
+  )
+  return rows[0] as {state: string; steps: string[]; failureReason: string | null; message: string}
 }

@@ -11,7 +11,14 @@ import {
 import {fakeQueryApi, LINKED_CREDENTIALS, STS_URL} from '../helpers/aws-fakes.js'
 import {queryError, STS_NAMESPACE} from '../helpers/aws-xml.js'
 import {grantReply, herokuKnowsUser, provisionRequest, USER_TOKEN} from '../helpers/heroku.js'
-import {deprovision, linkAcme, provisionForAcme} from '../helpers/slice.js'
+import {
+  deprovision,
+  herokuAcceptsConfig,
+  linkAcme,
+  provisionForAcme,
+  runDeprovision,
+  runProvision,
+} from '../helpers/slice.js'
 
 describe('secrets in logs', () => {
   let broker: TestBroker
@@ -29,11 +36,14 @@ describe('secrets in logs', () => {
     // Success paths: link, provision, replay, deprovision.
     expect((await linkAcme(broker)).statusCode).to.equal(200)
     const provisioned = await provisionForAcme(broker, {region: 'eu-west-1'})
-    expect(provisioned.response.statusCode).to.equal(200)
+    expect(provisioned.response.statusCode).to.equal(202)
     grantCodes.push(provisioned.grantCode)
-    appSecrets.push(provisioned.response.json().config.BYO_S3_AWS_SECRET_ACCESS_KEY)
-    expect((await provisioned.post()).statusCode).to.equal(200)
+    const heroku = herokuAcceptsConfig(provisioned.uuid)
+    await runProvision(broker, provisioned.uuid)
+    appSecrets.push(heroku.sent[0].find((v) => v.name === 'BYO_S3_AWS_SECRET_ACCESS_KEY')!.value)
+    expect((await provisioned.post()).statusCode).to.equal(202)
     expect((await deprovision(broker, provisioned.uuid)).statusCode).to.equal(204)
+    await runDeprovision(broker, provisioned.uuid)
 
     // Failure paths: keys AWS rejects, a grant Heroku refuses, wrong Basic auth.
     nock.cleanAll()

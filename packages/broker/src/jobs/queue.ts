@@ -1,0 +1,77 @@
+import type {FastifyBaseLogger} from 'fastify'
+import PgBoss from 'pg-boss'
+
+export const PROVISION = 'provision'
+export const DEPROVISION = 'deprovision'
+
+export interface AddonJob {
+  addonId: string
+}
+
+/**
+ * The broker's durable jobs, kept by pg-boss in the broker's own PostgreSQL (schema `pgboss`).
+ * A job is retried with exponential backoff when its handler throws; handlers are written to
+ * resume where an earlier attempt stopped, so a retry after a crash is always safe.
+ */
+export class JobQueue {
+  readonly #boss: PgBoss
+  readonly #log: FastifyBaseLogger
+
+  constructor(databaseUrl: string, log: FastifyBaseLogger) {
+    this.#log = log
+    this.#boss = new PgBoss({
+      connectionString: databaseUrl,
+      max: 4,
+      application_name: 'byo-s3-jobs',
+      // Keep finished jobs a week, for anyone reading what happened to an add-on.
+      deleteAfterDays: 7,
+    })
+    this.#boss.on('error', (error) => log.error({err: error}, 'job queue error'))
+  }
+
+  async start(): Promise<void> {
+    await this.#boss.start()
+    // Provisioning must end within Heroku's 12 hours: ten retries from 10 s add up to ~3 hours.
+    await this.#boss.createQueue(PROVISION, {
+      name: PROVISION,
+      retryLimit: 10,
+      retryDelay: 10,
+      retryBackoff: true,
+      expireInSeconds: 15 * 60,
+    })
+    // Emptying a large bucket can take long; each attempt resumes where the last one stopped.
+    await this.#boss.createQueue(DEPROVISION, {
+      name: DEPROVISION,
+      retryLimit: 20,
+      retryDelay: 30,
+      retryBackoff: true,
+      expireInSeconds: 60 * 60,
+    })
+  }
+
+  /** Queues work on one add-on; a second request while one waits is folded into it. */
+  async send(queue: string, addonId: string): Promise<void> {
+    await this.#boss.send(queue, {addonId}, {singletonKey: addonId})
+  }
+
+  async work(
+    queue: string,
+    handler: (job: AddonJob, attempt: {retryCount: number; retryLimit: number}) => Promise<void>,
+    pollingIntervalSeconds = 2,
+  ): Promise<void> {
+    await this.#boss.work<AddonJob>(
+      queue,
+      {includeMetadata: true, pollingIntervalSeconds, batchSize: 1},
+      async ([job]) => {
+        const log = this.#log.child({jobId: job.id, queue, addonId: job.data.addonId})
+        log.info({attempt: job.retryCount + 1}, 'job started')
+        await handler(job.data, job)
+        log.info('job finished')
+      },
+    )
+  }
+
+  stop(): Promise<void> {
+    return this.#boss.stop({graceful: true, timeout: 15_000, wait: true})
+  }
+}

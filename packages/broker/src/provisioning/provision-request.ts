@@ -1,0 +1,183 @@
+import type {FastifyBaseLogger as Logger} from 'fastify'
+import type {PoolClient} from 'pg'
+import {bucketNameFor} from '../aws/bucket-name.js'
+import {BrokerError} from '../errors.js'
+import {HerokuApiError} from '../heroku/http.js'
+import {PROVISION} from '../jobs/queue.js'
+import type {Services} from '../services.js'
+import {withResourceLock} from '../storage/resource-lock.js'
+import {
+  findResource,
+  recordResource,
+  recordStep,
+  type Resource,
+  updateResource,
+} from '../storage/resources.js'
+import {findTeamLink} from '../storage/team-links.js'
+import {awsRegionOf} from './region.js'
+
+export interface ProvisionRequest {
+  uuid: string
+  name?: string
+  plan?: string
+  region?: string
+  oauth_grant?: {code: string} | null
+}
+
+export interface Reply {
+  status: number
+  body: {id?: string; message: string}
+}
+
+/**
+ * The request part of provisioning, which Heroku must get an answer to within seconds: record
+ * the request under its uuid, exchange the grant, find the app's team and its AWS link, fix the
+ * bucket's name and region, and queue the job that does the AWS work. Everything a user can fix
+ * is refused here with 422. A repeated request gets the same reply and queues nothing new.
+ */
+export async function acceptProvision(
+  services: Services,
+  request: ProvisionRequest,
+  log: Logger,
+): Promise<Reply> {
+  const {pool} = services
+  await recordResource(pool, {
+    id: request.uuid,
+    name: request.name ?? null,
+    plan: request.plan ?? null,
+  })
+
+  return withResourceLock(pool, request.uuid, async (db) => {
+    const resource = (await findResource(db, request.uuid))!
+    if (resource.state !== 'provisioning' || resource.steps.includes('accepted')) {
+      return replyFor(resource)
+    }
+
+    try {
+      return await accept(services, db, resource, request, log)
+    } catch (error) {
+      if (!(error instanceof BrokerError) || error.status >= 500) throw error
+
+      await updateResource(db, resource.id, {state: 'refused', message: error.message})
+      log.info({addonId: resource.id, reason: error.id}, 'provision refused')
+      return {status: error.status, body: {message: error.message}}
+    }
+  })
+}
+
+async function accept(
+  services: Services,
+  db: PoolClient,
+  resource: Resource,
+  request: ProvisionRequest,
+  log: Logger,
+): Promise<Reply> {
+  const region = awsRegionOf(request.region)
+  const token = await exchangeGrant(services, db, resource, request)
+  const {app, team} = await appAndTeam(services, token, resource.id)
+  const link = await findTeamLink(db, team.id)
+  if (!link) {
+    throw new BrokerError(
+      422,
+      'team_not_linked',
+      `Team ${team.name} is not linked to an AWS account yet. ` +
+        `A team admin must run: heroku byo-s3:link --team ${team.name}`,
+    )
+  }
+
+  await recordStep(db, resource.id, 'accepted', {
+    region,
+    teamId: team.id,
+    teamName: team.name,
+    appId: app.id,
+    appName: app.name,
+    awsAccountId: link.awsAccountId,
+    bucketName: bucketNameFor(app.name),
+    iamUserName: `byo-s3-${resource.id}`,
+  })
+  await services.jobs.send(PROVISION, resource.id)
+  log.info({addonId: resource.id, teamId: team.id}, 'provision accepted')
+  return replyFor((await findResource(db, resource.id))!)
+}
+
+async function exchangeGrant(
+  services: Services,
+  db: PoolClient,
+  resource: Resource,
+  request: ProvisionRequest,
+): Promise<string> {
+  const {keyRing} = services.config
+  if (resource.oauthAccessTokenSealed) return keyRing.unseal(resource.oauthAccessTokenSealed)
+
+  const code = request.oauth_grant?.code
+  if (!code) {
+    throw new BrokerError(
+      422,
+      'missing_oauth_grant',
+      'byo-s3 needs an OAuth grant to find the app and its team, and this request had none.',
+    )
+  }
+
+  const tokens = await services.oauth.exchangeGrant(code).catch(rethrowHeroku)
+  await updateResource(db, resource.id, {
+    oauthAccessTokenSealed: keyRing.seal(tokens.accessToken),
+    oauthRefreshTokenSealed: keyRing.seal(tokens.refreshToken),
+    oauthExpiresAt: tokens.expiresAt,
+  })
+  return tokens.accessToken
+}
+
+async function appAndTeam(services: Services, token: string, addonId: string) {
+  const {platform} = services
+  const addon = await platform.getAddon(token, addonId).catch(rethrowHeroku)
+  const app = await platform.getApp(token, addon.app.id).catch(rethrowHeroku)
+  if (!app.team) {
+    throw new BrokerError(
+      422,
+      'personal_app',
+      `byo-s3 creates buckets in a Heroku Team's own AWS account, and ${app.name} is a personal ` +
+        `app. Transfer it to a team (heroku apps:transfer --app ${app.name} TEAM) and try again.`,
+    )
+  }
+
+  return {app: {id: app.id, name: app.name}, team: app.team}
+}
+
+function rethrowHeroku(error: unknown): never {
+  if (error instanceof HerokuApiError && error.status < 500) {
+    throw new BrokerError(
+      422,
+      'heroku_refused',
+      `${error.message}, so byo-s3 cannot tell which team owns the app. ` +
+        'Try creating the add-on again.',
+      {cause: error},
+    )
+  }
+
+  throw error
+}
+
+/** The answer for a uuid already seen, rebuilt from what was stored: the same every time. */
+function replyFor(resource: Resource): Reply {
+  switch (resource.state) {
+    case 'provisioning':
+    case 'provisioned':
+    case 'failed':
+      return {
+        status: 202,
+        body: {
+          id: resource.id,
+          message:
+            `Creating bucket ${resource.bucketName} in ${resource.region} in AWS account ` +
+            `${resource.awsAccountId}. Its config vars are set when it is ready.`,
+        },
+      }
+    case 'refused':
+      return {status: 422, body: {message: resource.message ?? 'This add-on was refused.'}}
+    default:
+      return {
+        status: 410,
+        body: {message: 'This add-on was deprovisioned; create a new one instead.'},
+      }
+  }
+}
