@@ -8,11 +8,14 @@ import {ByoS3Error, ExitCode} from './errors.js'
 
 export type Team = {id: string; name: string}
 
+export type OnDeprovision = 'delete' | 'retain'
+
 export type Link = {
   accessKeyId: string
   awsAccountId: string
   linkedAt: string
   linkedBy: string
+  onDeprovision?: OnDeprovision
   team: Team
 }
 
@@ -26,6 +29,8 @@ export type TeamLink = {
 }
 
 export type AwsCredentials = {accessKeyId: string; secretAccessKey: string}
+
+export type LinkSettings = AwsCredentials & {onDeprovision?: OnDeprovision}
 
 type Method = 'DELETE' | 'GET' | 'PUT'
 
@@ -55,8 +60,8 @@ export class BrokerClient {
     return this.request('GET', '/admin/links')
   }
 
-  async putLink(team: string, credentials: AwsCredentials): Promise<LinkResult> {
-    return this.request('PUT', `/admin/teams/${encodeURIComponent(team)}/link`, credentials)
+  async putLink(team: string, settings: LinkSettings): Promise<LinkResult> {
+    return this.request('PUT', `/admin/teams/${encodeURIComponent(team)}/link`, settings)
   }
 
   private async request<T>(method: Method, path: string, body?: unknown): Promise<T> {

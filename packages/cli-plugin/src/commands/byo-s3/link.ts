@@ -3,6 +3,7 @@ import {color} from '@heroku/heroku-cli-util'
 import {Flags, ux} from '@oclif/core'
 
 import {connectBroker} from '../../lib/broker.js'
+import {ByoS3Error, ExitCode} from '../../lib/errors.js'
 import {linkedMessage} from '../../lib/links.js'
 import {readSecretAccessKey} from '../../lib/secret.js'
 
@@ -29,15 +30,19 @@ export default class Link extends Command {
       description: 'access key id of the IAM user byo-s3 acts as in the AWS account',
       required: true,
       async parse(input) {
-        if (!/^[A-Z0-9]{16,128}$/.test(input)) {
-          throw new Error(
-            `${input} is not an AWS access key id: those are 16 or more capital letters and digits, like AKIAIOSFODNN7EXAMPLE.`,
-          )
-        }
+        if (/^[A-Z0-9]{16,128}$/.test(input)) return input
 
-        return input
+        throw new ByoS3Error(
+          `${input} is not an AWS access key id: those are 16 or more capital letters and digits, like AKIAIOSFODNN7EXAMPLE.`,
+          ExitCode.usage,
+        )
       },
     }),
+    'on-deprovision': Flags.option({
+      description:
+        'what destroying an add-on does with its bucket: delete it with its data, or keep it for the team',
+      options: ['delete', 'retain'] as const,
+    })(),
     'secret-stdin': Flags.boolean({
       description: 'read the secret access key from stdin instead of prompting for it',
     }),
@@ -50,7 +55,11 @@ export default class Link extends Command {
     const secretAccessKey = await readSecretAccessKey(flags['secret-stdin'])
 
     ux.action.start(`Linking team ${color.team(team)} to AWS`)
-    const link = await broker.putLink(team, {accessKeyId: flags['access-key-id'], secretAccessKey})
+    const link = await broker.putLink(team, {
+      accessKeyId: flags['access-key-id'],
+      secretAccessKey,
+      onDeprovision: flags['on-deprovision'],
+    })
     ux.action.stop()
 
     this.log(linkedMessage(link))

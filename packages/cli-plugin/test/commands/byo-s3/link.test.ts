@@ -46,6 +46,42 @@ describe('heroku byo-s3:link', function () {
     )
   })
 
+  it('sends the team’s choice for destroyed add-ons’ buckets', async function () {
+    pipeSecret()
+    scope
+      .put('/admin/teams/acme/link', {
+        accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+        secretAccessKey: SECRET,
+        onDeprovision: 'retain',
+      })
+      .reply(200, {...linkReply, onDeprovision: 'retain'})
+
+    const {error} = await run(Link, [...argv, '--on-deprovision', 'retain'])
+
+    expect(error).to.equal(undefined)
+  })
+
+  it('refuses an unknown --on-deprovision value before asking for the secret', async function () {
+    const {error} = await run(Link, [...argv, '--on-deprovision', 'archive'])
+
+    expect(error?.message).to.contain(
+      'Expected --on-deprovision=archive to be one of: delete, retain',
+    )
+  })
+
+  it('refuses an access key id of the wrong shape before asking for the secret', async function () {
+    const {error} = await run(Link, [
+      '--team',
+      'acme',
+      '--access-key-id',
+      'akia-bad',
+      '--secret-stdin',
+    ])
+
+    expect(error?.message).to.contain('akia-bad is not an AWS access key id')
+    expect((error as {oclif?: {exit?: number}})?.oclif?.exit).to.equal(2)
+  })
+
   it('says it updated the link when the team was linked already', async function () {
     pipeSecret()
     scope.put('/admin/teams/acme/link').reply(200, {...linkReply, created: false})
