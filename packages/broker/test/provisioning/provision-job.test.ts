@@ -94,6 +94,23 @@ describe('the provisioning job', () => {
     })
   }
 
+  it('lets two workers run the same job at once and still makes one of everything', async () => {
+    const {uuid, s3, iam} = await provisionForAcme(broker)
+    const heroku = herokuAcceptsConfig(uuid)
+
+    await Promise.all([runProvision(broker, uuid), runProvision(broker, uuid)])
+
+    heroku.scope.done()
+    expect((await stateOf(broker, uuid)).state).to.equal('provisioned')
+    const calls = [...s3.requests.map((call) => call.operation), ...iam.map((call) => call.Action)]
+    for (const creating of CREATING_CALLS) {
+      expect(
+        calls.filter((call) => call === creating),
+        creating,
+      ).to.have.length(1)
+    }
+  })
+
   it('retries transient AWS errors and then succeeds', async () => {
     const slowDown = {status: 503, body: s3Error('SlowDown', 'Please reduce your request rate.')}
     const {uuid, s3} = await provisionForAcme(broker, {
