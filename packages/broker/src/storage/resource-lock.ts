@@ -19,14 +19,26 @@ export async function withResourceLock<T>(
 ): Promise<T> {
   const key = `${scope}:${resourceId}`
   const client = await pool.connect()
+  // The pool listens for errors only on idle clients. A connection that dies while it is held
+  // here (a database restart, a failover) would otherwise be an uncaught error that stops the
+  // process; instead its queries fail, the work fails, and the broken client is discarded.
+  let lost: Error | undefined
+  const onError = (error: Error) => {
+    lost = error
+  }
+  client.on('error', onError)
   try {
     await client.query('select pg_advisory_lock(hashtextextended($1, 0))', [key])
     try {
       return await work(client)
     } finally {
-      await client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [key])
+      // A lost connection has lost its session locks with it.
+      if (!lost) {
+        await client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [key])
+      }
     }
   } finally {
-    client.release()
+    client.off('error', onError)
+    client.release(lost)
   }
 }
