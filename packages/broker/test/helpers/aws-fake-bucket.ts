@@ -19,6 +19,9 @@ import {
   type VersionEntry,
   xmlTexts,
 } from './aws-xml.js'
+import {s3Operation} from './s3-operation.js'
+
+export {s3Operation}
 
 export interface FakeBucket {
   exists: boolean
@@ -161,38 +164,6 @@ function answerFor(
 
   return answer(state, request, bucketName)
 }
-
-/** The S3 API operation a request to a bucket host stands for, e.g. `GetBucketTagging`. */
-export function s3Operation({
-  method,
-  path,
-  query,
-}: Pick<S3Request, 'method' | 'path' | 'query'>): string {
-  const verb = {GET: 'Get', PUT: 'Put', DELETE: 'Delete', POST: 'Post', HEAD: 'Head'}[method]
-  const configuration = CONFIGURATIONS.find((name) => query.has(name))
-  if (configuration) return `${verb}${CONFIGURATION_NAMES[configuration]}`
-  if (method === 'GET' && query.get('list-type') === '2') return 'ListObjectsV2'
-  if (method === 'GET' && query.has('versions')) return 'ListObjectVersions'
-  if (method === 'GET' && query.has('uploads')) return 'ListMultipartUploads'
-  if (method === 'POST' && query.has('delete')) return 'DeleteObjects'
-  if (method === 'DELETE' && query.has('uploadId')) return 'AbortMultipartUpload'
-  if (path === '/') {
-    return {PUT: 'CreateBucket', DELETE: 'DeleteBucket', HEAD: 'HeadBucket'}[method] ?? method
-  }
-
-  return `${verb}Object`
-}
-
-const CONFIGURATION_NAMES: Record<string, string> = {
-  tagging: 'BucketTagging',
-  publicAccessBlock: 'PublicAccessBlock',
-  ownershipControls: 'BucketOwnershipControls',
-  encryption: 'BucketEncryption',
-  policy: 'BucketPolicy',
-  'object-lock': 'ObjectLockConfiguration',
-  versioning: 'BucketVersioning',
-}
-const CONFIGURATIONS = Object.keys(CONFIGURATION_NAMES)
 
 function nextOverride(state: FakeBucket, operation: string): FakeReply | undefined {
   const override = state.overrides[operation]

@@ -1,0 +1,36 @@
+import {randomUUID} from 'node:crypto'
+
+/** The one team every benchmark app belongs to; the benchmark links it to AWS up front. */
+export const TEAM = {id: '5f0c8a52-3c1e-4d7b-9a66-2b8e4f1d7c30', name: 'bench-team'}
+export const APP = {id: 'b7d4e0a9-6f2c-4e18-8d35-9c1a7e5f3b62', name: 'bench-shop'}
+export const ACCOUNT_ID = '111122223333'
+
+/** What the stub's identity host answers to every grant exchange. */
+export const GRANT_REPLY = {
+  access_token: 'bench-access-token-2c9e71a5',
+  refresh_token: 'bench-refresh-token-8d41f0b3',
+  expires_in: 28800,
+  token_type: 'Bearer',
+}
+
+/** A provision request shaped like Heroku's: every call is a new add-on with its own grant. */
+export function provisionBody(herokuApiUrl: string) {
+  const uuid = randomUUID()
+  return {
+    uuid,
+    name: 'byo-s3-bench-71234',
+    plan: 'standard',
+    region: 'amazon-web-services::us-east-1',
+    callback_url: `${herokuApiUrl}/addons/${uuid}`,
+    options: {},
+    oauth_grant: {
+      code: `grant-${randomUUID()}`,
+      expires_at: new Date(Date.now() + 5 * 60_000).toISOString(),
+      type: 'authorization_code',
+    },
+  }
+}
+
+export function basicAuth(user: string, password: string): string {
+  return 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64')
+}

@@ -1,0 +1,246 @@
+/*
+ * One loopback HTTP server that stands in for everything the broker calls: Heroku's identity
+ * host and Platform API, and S3, IAM and STS (path-style S3, awsQuery forms for IAM and STS).
+ * It answers at once, so what the benchmark measures is the broker's own work, and it records
+ * every request, in order, as an operation name (`s3:CreateBucket`, `heroku:GET /addons/:id`)
+ * with the status it answered.
+ *
+ * Run as a child process (see child.ts): commands `calls` and `reset`, and `cpu` for its usage.
+ */
+import {createServer, type IncomingMessage, type ServerResponse} from 'node:http'
+import type {AddressInfo} from 'node:net'
+import {
+  elements,
+  encryptionXml,
+  listObjectsV2Xml,
+  ownershipControlsXml,
+  publicAccessBlockXml,
+  queryError,
+  queryResult,
+  s3Error,
+  sentTags,
+  STS_NAMESPACE,
+  taggingXml,
+} from '../test/helpers/aws-xml.js'
+import {s3Operation} from '../test/helpers/s3-operation.js'
+import {serveParent} from './child.js'
+import {ACCOUNT_ID, APP, GRANT_REPLY, TEAM} from './fixtures.js'
+
+interface Answer {
+  status?: number
+  body?: string
+  type?: string
+  headers?: Record<string, string>
+}
+
+interface Call {
+  method: string
+  url: URL
+  headers: IncomingMessage['headers']
+  body: string
+}
+
+/** Per bucket, only what a read-back must echo. */
+const buckets = new Map<string, {tags: Record<string, string>; policy?: string}>()
+let issuedKeys = 0
+/** Every request since the last reset: its operation and the status it was answered with. */
+export interface StubCall {
+  operation: string
+  status: number
+}
+
+let calls: StubCall[] = []
+
+// `Credential=AKID/20260102/us-east-1/s3/aws4_request`: the signing scope names the service.
+const SIGNED_SERVICE = /Credential=[^/]+\/\d{8}\/[^/]+\/([a-z0-9-]+)\/aws4_request/
+
+function route(call: Call): {operation: string; answer: Answer} {
+  const service = SIGNED_SERVICE.exec(call.headers.authorization ?? '')?.[1]
+  if (service === 's3') return s3(call)
+  if (service === 'iam' || service === 'sts') return awsQuery(service, call)
+
+  return heroku(call)
+}
+
+function heroku({method, url}: Call): {operation: string; answer: Answer} {
+  const json = (value: unknown) => ({body: JSON.stringify(value), type: 'application/json'})
+  const path = url.pathname
+  let match: RegExpExecArray | null
+  if (method === 'POST' && path === '/oauth/token') {
+    return {operation: 'heroku:POST /oauth/token', answer: json(GRANT_REPLY)}
+  }
+
+  if (method === 'GET' && (match = /^\/addons\/([^/]+)$/.exec(path))) {
+    const addon = {id: decodeURIComponent(match[1]), name: 'byo-s3-bench-71234', app: APP}
+    return {operation: 'heroku:GET /addons/:id', answer: json(addon)}
+  }
+
+  if (method === 'GET' && (match = /^\/apps\/([^/]+)$/.exec(path))) {
+    return {operation: 'heroku:GET /apps/:id', answer: json({...APP, team: TEAM})}
+  }
+
+  if (method === 'PATCH' && /^\/addons\/[^/]+\/config$/.test(path)) {
+    return {operation: 'heroku:PATCH /addons/:id/config', answer: json([])}
+  }
+
+  if (method === 'POST' && /^\/addons\/[^/]+\/actions\/provision$/.test(path)) {
+    return {operation: 'heroku:POST /addons/:id/actions/provision', answer: json({})}
+  }
+
+  return {
+    operation: `heroku:${method} ${path} (unknown)`,
+    answer: {status: 404, ...json({id: 'not_found', message: `${method} ${path} is not stubbed`})},
+  }
+}
+
+function s3({method, url, body}: Call): {operation: string; answer: Answer} {
+  const [, bucketName = '', ...rest] = url.pathname.split('/')
+  const name = s3Operation({method, path: `/${rest.join('/')}`, query: url.searchParams})
+  return {operation: `s3:${name}`, answer: s3Answer(name, bucketName, url, body)}
+}
+
+function s3Answer(operation: string, bucketName: string, url: URL, body: string): Answer {
+  const xml = (text: string) => ({body: text, type: 'application/xml'})
+  const missing = (code: string) => ({status: 404, ...xml(s3Error(code))})
+  if (operation === 'CreateBucket') {
+    if (!buckets.has(bucketName)) buckets.set(bucketName, {tags: {}})
+    return {headers: {location: `/${bucketName}`}}
+  }
+
+  const bucket = buckets.get(bucketName)
+  if (!bucket) return missing('NoSuchBucket')
+
+  switch (operation) {
+    case 'PutBucketTagging':
+      bucket.tags = sentTags(body)
+      return {status: 204}
+    case 'GetBucketTagging':
+      return Object.keys(bucket.tags).length > 0
+        ? xml(taggingXml(bucket.tags))
+        : missing('NoSuchTagSet')
+    case 'PutPublicAccessBlock':
+    case 'PutBucketEncryption':
+      return {}
+    case 'PutBucketPolicy':
+      bucket.policy = body
+      return {status: 204}
+    case 'GetPublicAccessBlock':
+      return xml(
+        publicAccessBlockXml({
+          BlockPublicAcls: true,
+          IgnorePublicAcls: true,
+          BlockPublicPolicy: true,
+          RestrictPublicBuckets: true,
+        }),
+      )
+    case 'GetBucketOwnershipControls':
+      return xml(ownershipControlsXml('BucketOwnerEnforced'))
+    case 'GetBucketEncryption':
+      return xml(encryptionXml('AES256'))
+    case 'GetBucketPolicy':
+      return bucket.policy
+        ? {body: bucket.policy, type: 'application/json'}
+        : missing('NoSuchBucketPolicy')
+    case 'ListObjectsV2':
+      return xml(listObjectsV2Xml(bucketName, [], Number(url.searchParams.get('max-keys') ?? 1000)))
+    default:
+      return {status: 501, ...xml(s3Error('NotImplemented', `${operation} is not stubbed`))}
+  }
+}
+
+function awsQuery(service: 'iam' | 'sts', {body}: Call): {operation: string; answer: Answer} {
+  const params = Object.fromEntries(new URLSearchParams(body))
+  const action = params.Action ?? '(no Action)'
+  const ok = (inner = '') => ({body: queryResult(action, inner), type: 'text/xml'})
+  const answers: Record<string, () => Answer> = {
+    CreateUser: () =>
+      ok(
+        `<User>${elements({
+          Path: params.Path,
+          UserName: params.UserName,
+          UserId: 'AIDABENCHUSER0000001',
+          Arn: `arn:aws:iam::${ACCOUNT_ID}:user${params.Path ?? '/'}${params.UserName}`,
+          CreateDate: new Date().toISOString(),
+        })}</User>`,
+      ),
+    PutUserPolicy: () => ok(),
+    ListAccessKeys: () =>
+      ok('<AccessKeyMetadata></AccessKeyMetadata><IsTruncated>false</IsTruncated>'),
+    CreateAccessKey: () => {
+      issuedKeys++
+      const key = elements({
+        UserName: params.UserName,
+        AccessKeyId: `AKIABENCH${String(issuedKeys).padStart(11, '0')}`,
+        Status: 'Active',
+        SecretAccessKey: `bench-app-secret-${issuedKeys}`,
+        CreateDate: new Date().toISOString(),
+      })
+      return ok(`<AccessKey>${key}</AccessKey>`)
+    },
+    GetCallerIdentity: () => ({
+      body: queryResult(
+        action,
+        elements({
+          UserId: 'AIDABENCHLINKER00001',
+          Account: ACCOUNT_ID,
+          Arn: `arn:aws:iam::${ACCOUNT_ID}:user/linker`,
+        }),
+        STS_NAMESPACE,
+      ),
+      type: 'text/xml',
+    }),
+  }
+  const answer = answers[action]?.() ?? {
+    status: 400,
+    body: queryError('InvalidAction', `${action} is not stubbed`),
+    type: 'text/xml',
+  }
+  return {operation: `${service}:${action}`, answer}
+}
+
+async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const chunks: Buffer[] = []
+  for await (const chunk of request) chunks.push(chunk as Buffer)
+  const call = {
+    method: request.method ?? 'GET',
+    url: new URL(request.url ?? '/', 'http://stub.invalid'),
+    headers: request.headers,
+    body: Buffer.concat(chunks).toString('utf8'),
+  }
+  const {operation, answer} = route(call)
+  const status = answer.status ?? 200
+  calls.push({operation, status})
+
+  const body = answer.body ?? ''
+  response.writeHead(status, {
+    ...(body ? {'content-type': answer.type ?? 'text/plain'} : {}),
+    'content-length': Buffer.byteLength(body),
+    ...answer.headers,
+  })
+  response.end(body)
+}
+
+const server = createServer((request, response) => {
+  handle(request, response).catch((error: unknown) => {
+    calls.push({
+      operation: `stub error: ${error instanceof Error ? error.message : error}`,
+      status: 500,
+    })
+    if (!response.headersSent) response.writeHead(500)
+    response.end()
+  })
+})
+server.keepAliveTimeout = 30_000
+server.listen(0, '127.0.0.1', () => {
+  const {port} = server.address() as AddressInfo
+  serveParent(
+    {
+      calls: () => calls,
+      reset: () => {
+        calls = []
+      },
+      cpu: () => process.cpuUsage(),
+    },
+    {url: `http://127.0.0.1:${port}`},
+  )
+})
