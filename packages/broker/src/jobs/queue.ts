@@ -31,18 +31,22 @@ export class JobQueue {
 
   async start(): Promise<void> {
     await this.#boss.start()
+    // 'stately' keeps at most one waiting and one running job per add-on: repeats fold in.
     // Provisioning must end within Heroku's 12 hours: ten retries from 10 s add up to ~3 hours.
     await this.#boss.createQueue(PROVISION, {
       name: PROVISION,
+      policy: 'stately',
       retryLimit: 10,
       retryDelay: 10,
       retryBackoff: true,
       expireInSeconds: 15 * 60,
     })
     // Emptying a large bucket can take long; each attempt resumes where the last one stopped.
+    // Ten retries from 30 s add up to at most a day, well inside pg-boss's 14-day keep window.
     await this.#boss.createQueue(DEPROVISION, {
       name: DEPROVISION,
-      retryLimit: 20,
+      policy: 'stately',
+      retryLimit: 10,
       retryDelay: 30,
       retryBackoff: true,
       expireInSeconds: 60 * 60,

@@ -68,10 +68,11 @@ async function deprovisionSteps(
 ) {
   if (resource.bucketName && resource.awsAccountId) {
     const link = await findTeamLink(db, resource.teamId!)
-    if (!link) {
+    if (link?.awsAccountId !== resource.awsAccountId) {
       throw new Error(
-        `Team ${resource.teamName} is no longer linked to AWS, so bucket ${resource.bucketName} ` +
-          `and IAM user ${resource.iamUserName} in account ${resource.awsAccountId} were left for the team to delete.`,
+        `Team ${resource.teamName} is no longer linked to AWS account ${resource.awsAccountId}, ` +
+          `so bucket ${resource.bucketName} and IAM user ${resource.iamUserName} there were left ` +
+          'for the team to delete.',
       )
     }
 
@@ -84,7 +85,7 @@ async function deprovisionSteps(
     const step = async (name: string, work: () => Promise<void>) => {
       if (resource.steps.includes(name)) return
       await work()
-      await recordStep(db, resource.id, name)
+      await recordStep(db, resource.id, name, {}, 'deprovisioning')
       resource.steps.push(name)
       log.debug({addonId: resource.id, step: name}, 'deprovisioning step done')
       await services.hooks?.afterStep?.(name)

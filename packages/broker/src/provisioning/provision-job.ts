@@ -67,22 +67,24 @@ export async function runProvisionJob(
       if (resource?.state !== 'provisioning' || !resource.steps.includes('accepted')) return
 
       const scope = {addonId, teamId: resource.teamId, bucket: resource.bucketName}
+      const lastAttempt = attempt.retryCount >= attempt.retryLimit
+      const cleaningUp = resource.steps.includes('cleaning_up')
       try {
-        if (!resource.steps.includes('cleaning_up'))
-          await provisionSteps(services, db, resource, log)
-        else await fail(services, db, resource, new Error(resource.failureReason ?? 'failed'), log)
+        if (cleaningUp) await fail(services, db, resource, undefined, log, lastAttempt)
+        else await provisionSteps(services, db, resource, log)
       } catch (error) {
         if (error instanceof Stopped) return log.info(scope, 'provisioning stopped: deprovisioned')
         if (error instanceof JobInterrupted) throw error
+        // fail() throws only what is worth retrying; the retry resumes the clean-up.
+        if (cleaningUp) throw error
 
-        const lastAttempt = attempt.retryCount >= attempt.retryLimit
         if (isTransient(error) && !lastAttempt) {
           log.warn({...scope, err: error}, 'provisioning step failed; will retry')
           await updateResource(db, addonId, {message: `Retrying: ${reasonFor(error)}`})
           throw error
         }
 
-        await fail(services, db, resource, error, log)
+        await fail(services, db, resource, error, log, lastAttempt)
       }
     },
     'job',
@@ -96,6 +98,15 @@ async function provisionSteps(services: Services, db: PoolClient, resource: Reso
       409,
       'team_not_linked',
       `Team ${resource.teamName} was unlinked from AWS.`,
+    )
+  }
+
+  if (link.awsAccountId !== resource.awsAccountId) {
+    throw new BrokerError(
+      409,
+      'link_moved',
+      `Team ${resource.teamName}'s link now points at AWS account ${link.awsAccountId}, not ` +
+        `${resource.awsAccountId} where this add-on was to be created.`,
     )
   }
 
@@ -176,7 +187,7 @@ function stepRunner(services: Services, db: PoolClient, resource: Resource, log:
     if (current?.state !== 'provisioning') throw new Stopped()
 
     const changes = (await work()) ?? {}
-    await recordStep(db, resource.id, name, changes)
+    if (!(await recordStep(db, resource.id, name, changes, 'provisioning'))) throw new Stopped()
     Object.assign(resource, changes)
     resource.steps.push(name)
     log.debug({addonId: resource.id, step: name}, 'provisioning step done')
@@ -213,10 +224,10 @@ async function withPartnerToken<T>(
 }
 
 /**
- * The permanent-failure path: remove what was made, tell Heroku, and keep the reason. Only a
- * bucket recorded as created is deleted, so a name that turned out to be someone else's is never
- * touched. A clean-up that fails transiently is retried by the job, which resumes here because
- * 'cleaning_up' is recorded first.
+ * The permanent-failure path: remove what was made, tell Heroku, and keep the reason for admins.
+ * A bucket is deleted unless its name turned out to belong to someone else. Whatever this path
+ * throws is worth retrying, and the retry resumes here because 'cleaning_up' is recorded first;
+ * on the last attempt it gives up instead, recording what was left behind as 'blocked'.
  */
 async function fail(
   services: Services,
@@ -224,34 +235,77 @@ async function fail(
   resource: Resource,
   error: unknown,
   log: Logger,
+  lastAttempt: boolean,
 ): Promise<void> {
   const reason = resource.failureReason ?? reasonFor(error)
   const scope = {addonId: resource.id, teamId: resource.teamId, bucket: resource.bucketName}
+  const foreignBucket = ['bucket_name_taken', 'bucket_not_ours'].includes(
+    (error as BrokerError | undefined)?.id ?? '',
+  )
   log.warn({...scope, reason}, 'provisioning failed; cleaning up')
   await recordStep(db, resource.id, 'cleaning_up', {failureReason: reason})
+  if (foreignBucket) await recordStep(db, resource.id, 'bucket_not_ours')
 
-  const link = await findTeamLink(db, resource.teamId!)
-  if (link) {
-    const credentials = linkCredentials(services, link)
-    const target = {
-      bucketName: resource.bucketName!,
-      region: resource.region!,
-      accountId: resource.awsAccountId!,
-      iamUserName: resource.iamUserName!,
+  let leftBehind: string | undefined
+  if (!resource.steps.includes('cleaned_up')) {
+    try {
+      await removeWhatWasMade(services, db, resource, foreignBucket)
+      await recordStep(db, resource.id, 'cleaned_up')
+    } catch (cleanupError) {
+      if (isTransient(cleanupError) && !lastAttempt) throw cleanupError
+
+      leftBehind =
+        `Clean-up failed too (${reasonFor(cleanupError)}): delete bucket ${resource.bucketName} ` +
+        `and IAM user ${resource.iamUserName} in AWS account ${resource.awsAccountId} by hand.`
+      log.error({...scope, err: cleanupError}, 'clean-up after a failed provision failed')
     }
-    if (resource.steps.includes('bucket_created'))
-      await deprovisionBucketAndUser(services.aws, credentials, target)
-    else await deleteUser(services.aws, credentials, target.iamUserName)
   }
 
-  await withPartnerToken(services, db, resource, (token) =>
-    services.platform.markDeprovisioned(token, resource.id),
-  ).catch((heroku) => log.warn({...scope, err: heroku}, 'could not tell Heroku the add-on failed'))
+  try {
+    await withPartnerToken(services, db, resource, (token) =>
+      services.platform.markDeprovisioned(token, resource.id),
+    )
+  } catch (herokuError) {
+    if (isTransient(herokuError) && !lastAttempt) throw herokuError
+    log.error({...scope, err: herokuError}, 'could not tell Heroku the add-on failed')
+  }
 
-  await updateResource(db, resource.id, {
-    state: 'failed',
-    message: `byo-s3 could not create the bucket: ${reason}`,
-    appSecretAccessKeySealed: null,
-  })
+  // A DELETE that arrived meanwhile wins: its job removes whatever is left.
+  await recordStep(
+    db,
+    resource.id,
+    'gave_up',
+    {
+      state: leftBehind ? 'blocked' : 'failed',
+      failureReason: leftBehind ? `${reason} ${leftBehind}` : reason,
+      message: `byo-s3 could not create the bucket: ${reason}`,
+      appSecretAccessKeySealed: null,
+    },
+    'provisioning',
+  )
   log.warn(scope, 'provisioning failed')
+}
+
+async function removeWhatWasMade(
+  services: Services,
+  db: PoolClient,
+  resource: Resource,
+  foreignBucket: boolean,
+): Promise<void> {
+  const link = await findTeamLink(db, resource.teamId!)
+  if (!link || link.awsAccountId !== resource.awsAccountId) {
+    throw new Error(`team ${resource.teamName} has no link to AWS account ${resource.awsAccountId}`)
+  }
+
+  const credentials = linkCredentials(services, link)
+  const target = {
+    bucketName: resource.bucketName!,
+    region: resource.region!,
+    accountId: resource.awsAccountId!,
+    iamUserName: resource.iamUserName!,
+  }
+  // Every bucket call carries ExpectedBucketOwner, so a bucket of another account is never hit.
+  const keepBucket = foreignBucket || resource.steps.includes('bucket_not_ours')
+  if (keepBucket) await deleteUser(services.aws, credentials, target.iamUserName)
+  else await deprovisionBucketAndUser(services.aws, credentials, target)
 }

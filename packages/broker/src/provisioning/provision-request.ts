@@ -49,7 +49,11 @@ export async function acceptProvision(
 
   return withResourceLock(pool, request.uuid, async (db) => {
     const resource = (await findResource(db, request.uuid))!
-    if (resource.state !== 'provisioning' || resource.steps.includes('accepted')) {
+    if (resource.state !== 'provisioning') return replyFor(resource)
+    if (resource.steps.includes('accepted')) {
+      // Queue the job again: the first request may have died between recording and queueing.
+      // Repeats fold into the waiting job, and a job that runs twice resumes, never redoes.
+      await services.jobs.send(PROVISION, resource.id)
       return replyFor(resource)
     }
 

@@ -113,21 +113,27 @@ export function liveResourcesOfTeam(db: Queryable, teamId: string): Promise<Reso
   )
 }
 
-/** Records that `step` is done, once: a repeated step after a crash is not appended again. */
+/**
+ * Records that `step` is done, once: a repeated step after a crash is not appended again. With
+ * `whileState`, nothing is written unless the resource is still in that state (a DELETE may
+ * have arrived meanwhile); the result says whether the step was recorded.
+ */
 export async function recordStep(
   db: Queryable,
   id: string,
   step: string,
   changes: Changes = {},
-): Promise<void> {
+  whileState?: ResourceState,
+): Promise<boolean> {
   const entries = Object.entries(changes)
-  const assignments = entries.map(([field], index) => `${columnOf(field)} = $${index + 3}`)
-  await db.query(
+  const assignments = entries.map(([field], index) => `${columnOf(field)} = $${index + 4}`)
+  const result = await db.query(
     `update resources set ${[
       ...assignments,
       'steps = case when $2 = any(steps) then steps else array_append(steps, $2) end',
       'updated_at = now()',
-    ].join(', ')} where id = $1`,
-    [id, step, ...entries.map(([, value]) => value)],
+    ].join(', ')} where id = $1 and ($3::text is null or state = $3)`,
+    [id, step, whileState ?? null, ...entries.map(([, value]) => value)],
   )
+  return result.rowCount === 1
 }

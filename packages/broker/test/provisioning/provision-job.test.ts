@@ -154,11 +154,14 @@ describe('the provisioning job', () => {
   it('treats a transient error on the last attempt as permanent', async () => {
     const slowDown = {status: 503, body: s3Error('SlowDown')}
     const {uuid} = await provisionForAcme(broker, {s3Overrides: {CreateBucket: slowDown}})
-    nock(HEROKU_API).post(`/addons/${uuid}/actions/deprovision`).reply(200, {})
+    const heroku = nock(HEROKU_API).post(`/addons/${uuid}/actions/deprovision`).reply(200, {})
 
     await runProvision(broker, uuid, {retryCount: 10, retryLimit: 10})
 
-    expect((await stateOf(broker, uuid)).state).to.equal('failed')
+    heroku.done()
+    const {state, failureReason} = await stateOf(broker, uuid)
+    expect(state).to.equal('failed')
+    expect(failureReason).to.match(/^SlowDown/)
   })
 
   it('never deletes a bucket whose name another account owns', async () => {
