@@ -2,7 +2,7 @@ import {whoAmI} from '../aws/identity.js'
 import {BrokerError} from '../errors.js'
 import type {Account, Team} from '../heroku/platform.js'
 import type {Services} from '../services.js'
-import {liveResourcesOfTeam} from '../storage/resources.js'
+import {liveResourcesOfTeam, teamResources} from '../storage/resources.js'
 import {
   deleteTeamLink,
   findTeamLink,
@@ -68,10 +68,32 @@ async function refuseAccountChangeWhileLive(services: Services, team: Team, acco
   )
 }
 
-export async function linkOf(services: Services, team: Team): Promise<LinkView> {
+/** The link with what an admin wants at a glance: how many add-ons use it. */
+export async function linkOf(
+  services: Services,
+  team: Team,
+): Promise<LinkView & {bucketCount: number; verifiedAt: string}> {
   const link = await findTeamLink(services.pool, team.id)
   if (!link) throw notLinked(team)
-  return viewOf(link)
+
+  const live = await liveResourcesOfTeam(services.pool, team.id)
+  // The keys were last checked with STS when the link was written.
+  return {...viewOf(link), bucketCount: live.length, verifiedAt: link.updatedAt.toISOString()}
+}
+
+/** Every add-on of the team that has or had a bucket, newest first, with failure reasons. */
+export async function bucketsOf(services: Services, team: Team) {
+  const resources = await teamResources(services.pool, team.id)
+  return resources.map((resource) => ({
+    addonId: resource.id,
+    addonName: resource.name,
+    app: {id: resource.appId, name: resource.appName},
+    bucket: resource.bucketName,
+    region: resource.region,
+    state: resource.state,
+    createdAt: resource.createdAt.toISOString(),
+    failureReason: resource.failureReason,
+  }))
 }
 
 export async function unlinkTeam(services: Services, team: Team): Promise<void> {

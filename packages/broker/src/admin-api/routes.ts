@@ -2,7 +2,7 @@ import type {FastifyInstance, FastifyRequest} from 'fastify'
 import type {Services} from '../services.js'
 import type {OnDeprovision} from '../storage/team-links.js'
 import {accountOf, bearerToken, requireAdmin, teamOf} from './heroku-user.js'
-import {linkOf, linksOf, linkTeam, unlinkTeam} from './links.js'
+import {bucketsOf, linkOf, linksOf, linkTeam, unlinkTeam} from './links.js'
 
 const team = {type: 'object', properties: {id: {type: 'string'}, name: {type: 'string'}}}
 const link = {
@@ -14,7 +14,23 @@ const link = {
     linkedBy: {type: 'string'},
     linkedAt: {type: 'string'},
     onDeprovision: {type: 'string'},
+    bucketCount: {type: 'integer'},
+    verifiedAt: {type: 'string'},
     created: {type: 'boolean'},
+  },
+}
+const nullableString = {type: ['string', 'null']}
+const bucketView = {
+  type: 'object',
+  properties: {
+    addonId: {type: 'string'},
+    addonName: nullableString,
+    app: {type: 'object', properties: {id: nullableString, name: nullableString}},
+    bucket: nullableString,
+    region: nullableString,
+    state: {type: 'string'},
+    createdAt: {type: 'string'},
+    failureReason: nullableString,
   },
 }
 const params = {
@@ -74,6 +90,15 @@ export async function adminApi(app: FastifyInstance, {services}: {services: Serv
     async (request) => {
       const {team} = await caller(request, request.params.team)
       return linkOf(services, team)
+    },
+  )
+
+  app.get<TeamParams>(
+    '/admin/teams/:team/buckets',
+    {schema: {params, response: {200: {type: 'array', items: bucketView}}}},
+    async (request) => {
+      const {team} = await caller(request, request.params.team)
+      return bucketsOf(services, team)
     },
   )
 

@@ -137,3 +137,14 @@ export async function recordStep(
   )
   return result.rowCount === 1
 }
+
+/** The team's add-ons that still have, or were left with, AWS resources: newest first. */
+export function teamResources(db: Queryable, teamId: string): Promise<Resource[]> {
+  return queryRows<Resource>(
+    db,
+    `select ${columns} from resources
+     where team_id = $1 and state in ('provisioning', 'provisioned', 'deprovisioning', 'failed', 'blocked')
+     order by created_at desc`,
+    [teamId],
+  )
+}
