@@ -21,6 +21,25 @@ export type Link = {
 
 export type LinkResult = Link & {created: boolean}
 
+export type LinkInfo = Link & {
+  bucketCount: number
+  onDeprovision: OnDeprovision
+  verifiedAt: string
+}
+
+export type BucketState = 'blocked' | 'deprovisioning' | 'failed' | 'provisioned' | 'provisioning'
+
+export type Bucket = {
+  addonId: string
+  addonName: null | string
+  app: {id: null | string; name: null | string}
+  bucket: null | string
+  createdAt: string
+  failureReason: null | string
+  region: null | string
+  state: BucketState
+}
+
 export type TeamLink = {
   awsAccountId: null | string
   linked: boolean
@@ -52,8 +71,12 @@ export class BrokerClient {
     await this.request('DELETE', `/admin/teams/${encodeURIComponent(team)}/link`)
   }
 
-  async getLink(team: string): Promise<Link> {
+  async getLink(team: string): Promise<LinkInfo> {
     return this.request('GET', `/admin/teams/${encodeURIComponent(team)}/link`)
+  }
+
+  async listBuckets(team: string): Promise<Bucket[]> {
+    return this.request('GET', `/admin/teams/${encodeURIComponent(team)}/buckets`)
   }
 
   async listLinks(): Promise<TeamLink[]> {

@@ -1,6 +1,6 @@
 import {color, hux} from '@heroku/heroku-cli-util'
 
-import type {LinkResult, TeamLink} from './broker.js'
+import type {LinkInfo, LinkResult, TeamLink} from './broker.js'
 
 export function linkedMessage({accessKeyId, awsAccountId, created, team}: LinkResult): string {
   if (!created) {
@@ -17,5 +17,19 @@ export function printLinks(links: TeamLink[]): void {
     role: {get: (link) => link.role ?? '', header: 'Role'},
     linked: {get: (link) => (link.linked ? 'yes' : 'no'), header: 'Linked'},
     awsAccountId: {get: (link) => link.awsAccountId ?? '', header: 'AWS Account'},
+  })
+}
+
+export function printLinkInfo(link: LinkInfo): void {
+  hux.styledHeader(`AWS link of team ${color.team(link.team.name)}`)
+  hux.styledObject({
+    Team: link.team.name,
+    'AWS Account': link.awsAccountId,
+    'Access Key': link.accessKeyId,
+    'On Deprovision': link.onDeprovision,
+    Buckets: link.bucketCount,
+    'Linked By': link.linkedBy,
+    'Linked At': link.linkedAt,
+    'Verified At': link.verifiedAt,
   })
 }

@@ -57,9 +57,11 @@ describe('the plugin in the real Heroku CLI', function () {
     expect(stdout).not.to.contain('--secret-access-key')
   })
 
-  it('lists the three commands under the byo-s3 topic', async function () {
+  it('lists the five commands under the byo-s3 topic', async function () {
     const {stdout} = await herokuCli('help', 'byo-s3')
 
+    expect(stdout).to.match(/byo-s3:buckets\s+list every byo-s3 bucket of a team/)
+    expect(stdout).to.match(/byo-s3:info\s+show a team's AWS link/)
     expect(stdout).to.match(/byo-s3:link\s+link a Heroku Team/)
     expect(stdout).to.match(/byo-s3:links\s+list your teams/)
     expect(stdout).to.match(/byo-s3:unlink\s+unlink a Heroku Team/)

@@ -1,0 +1,38 @@
+import {Command, flags} from '@heroku-cli/command'
+import {color, hux} from '@heroku/heroku-cli-util'
+import {Flags, ux} from '@oclif/core'
+
+import {connectBroker} from '../../lib/broker.js'
+import {printLinkInfo} from '../../lib/links.js'
+
+export default class Info extends Command {
+  static override description =
+    "show a team's AWS link: account, key, settings, who linked it and how many buckets it has"
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> --team acme',
+    '<%= config.bin %> <%= command.id %> --team acme --json',
+  ]
+
+  static override flags = {
+    team: flags.team({required: true}),
+    json: Flags.boolean({description: 'output in json format'}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(Info)
+    const {team} = flags
+    const broker = await connectBroker(this.heroku)
+
+    ux.action.start(`Reading the AWS link of team ${color.team(team)}`)
+    const link = await broker.getLink(team)
+    ux.action.stop()
+
+    if (flags.json) {
+      hux.styledJSON(link)
+      return
+    }
+
+    printLinkInfo(link)
+  }
+}

@@ -1,0 +1,101 @@
+import {expect} from 'chai'
+import nock from 'nock'
+
+import Info from '../../../src/commands/byo-s3/info.js'
+import {BROKER, run, TOKEN} from '../../helpers/run.js'
+
+const link = {
+  team: {id: '6a3c7d0e-6a0b-4b8e-9d52-1f5c8f0b2a11', name: 'acme'},
+  awsAccountId: '111122223333',
+  accessKeyId: 'AKIA************MPLE',
+  linkedBy: 'ada@acme.example',
+  linkedAt: '2026-05-04T10:00:00Z',
+  onDeprovision: 'retain',
+  bucketCount: 3,
+  verifiedAt: '2026-05-06T08:30:00Z',
+}
+
+describe('heroku byo-s3:info', function () {
+  let scope: nock.Scope
+
+  beforeEach(function () {
+    scope = nock(BROKER)
+  })
+
+  afterEach(function () {
+    scope.done()
+  })
+
+  it('shows the account, masked key, settings, bucket count and who linked the team', async function () {
+    scope
+      .matchHeader('authorization', `Bearer ${TOKEN}`)
+      .get('/admin/teams/acme/link')
+      .reply(200, link)
+
+    const {error, stderr, stdout} = await run(Info, ['--team', 'acme'])
+
+    expect(error).to.equal(undefined)
+    expect(stderr).to.equal('Reading the AWS link of team acme... done\n')
+    expect(stdout).to.equal(
+      [
+        '=== AWS link of team acme',
+        '',
+        'Team:           acme',
+        'AWS Account:    111122223333',
+        'Access Key:     AKIA************MPLE',
+        'On Deprovision: retain',
+        'Buckets:        3',
+        'Linked By:      ada@acme.example',
+        'Linked At:      2026-05-04T10:00:00Z',
+        'Verified At:    2026-05-06T08:30:00Z',
+        '',
+      ].join('\n'),
+    )
+  })
+
+  it('prints the broker object as JSON with --json', async function () {
+    scope.get('/admin/teams/acme/link').reply(200, link)
+
+    const {stdout} = await run(Info, ['--team', 'acme', '--json'])
+
+    expect(JSON.parse(stdout)).to.deep.equal(link)
+    expect(stdout).to.contain('\n  "awsAccountId": "111122223333",\n')
+  })
+
+  it('exits 4 with the broker sentence when the team is not linked', async function () {
+    const message = 'Team acme is not linked to an AWS account.'
+    scope.get('/admin/teams/acme/link').reply(404, {id: 'not_linked', message})
+
+    const {error, stdout} = await run(Info, ['--team', 'acme'])
+
+    expect(error?.message).to.equal(message)
+    expect(error?.oclif?.exit).to.equal(4)
+    expect(stdout).to.equal('')
+  })
+
+  it('exits 3 with the broker sentence when the token is refused', async function () {
+    const message = 'Your Heroku token is invalid or expired. Run heroku login and try again.'
+    scope.get('/admin/teams/acme/link').reply(401, {id: 'unauthorized', message})
+
+    const {error, stdout} = await run(Info, ['--team', 'acme'])
+
+    expect(error?.message).to.equal(message)
+    expect(error?.oclif?.exit).to.equal(3)
+    expect(stdout).to.equal('')
+  })
+
+  it('exits 6 when the broker cannot be reached', async function () {
+    scope
+      .get('/admin/teams/acme/link')
+      .replyWithError(
+        Object.assign(new Error('getaddrinfo ENOTFOUND broker.example.test'), {code: 'ENOTFOUND'}),
+      )
+
+    const {error} = await run(Info, ['--team', 'acme'])
+
+    expect(error?.message).to.equal(
+      `Could not reach the byo-s3 broker at ${BROKER}: getaddrinfo ENOTFOUND broker.example.test. Check BYO_S3_BROKER_URL.`,
+    )
+    expect(error?.oclif?.exit).to.equal(6)
+  })
+})
