@@ -8,6 +8,7 @@ import {
   findTeamLink,
   findTeamLinks,
   saveTeamLink,
+  updateTeamLinkSettings,
   type OnDeprovision,
   type TeamLink,
 } from '../storage/team-links.js'
@@ -79,6 +80,17 @@ export async function linkOf(
   const live = await liveResourcesOfTeam(services.pool, team.id)
   // The keys were last checked with STS when the link was written.
   return {...viewOf(link), bucketCount: live.length, verifiedAt: link.updatedAt.toISOString()}
+}
+
+/** Changes a link's settings without touching its keys, so no secret has to be sent again. */
+export async function changeLinkSettings(
+  services: Services,
+  team: Team,
+  settings: {onDeprovision: OnDeprovision},
+): Promise<LinkView> {
+  const link = await updateTeamLinkSettings(services.pool, team.id, settings)
+  if (!link) throw notLinked(team)
+  return viewOf(link)
 }
 
 /** Every add-on of the team that has or had a bucket, newest first, with failure reasons. */

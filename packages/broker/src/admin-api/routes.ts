@@ -2,7 +2,7 @@ import type {FastifyInstance, FastifyRequest} from 'fastify'
 import type {Services} from '../services.js'
 import type {OnDeprovision} from '../storage/team-links.js'
 import {accountOf, bearerToken, requireAdmin, teamOf} from './heroku-user.js'
-import {bucketsOf, linkOf, linksOf, linkTeam, unlinkTeam} from './links.js'
+import {bucketsOf, changeLinkSettings, linkOf, linksOf, linkTeam, unlinkTeam} from './links.js'
 
 const team = {type: 'object', properties: {id: {type: 'string'}, name: {type: 'string'}}}
 const link = {
@@ -50,6 +50,13 @@ const linkBody = {
   },
 }
 
+const settingsBody = {
+  type: 'object',
+  required: ['onDeprovision'],
+  additionalProperties: false,
+  properties: {onDeprovision: {type: 'string', enum: ['delete', 'retain']}},
+}
+
 type TeamParams = {Params: {team: string}}
 
 /**
@@ -90,6 +97,16 @@ export async function adminApi(app: FastifyInstance, {services}: {services: Serv
     async (request) => {
       const {team} = await caller(request, request.params.team)
       return linkOf(services, team)
+    },
+  )
+
+  app.patch<TeamParams & {Body: {onDeprovision: OnDeprovision}}>(
+    '/admin/teams/:team/link',
+    {schema: {params, body: settingsBody, response: {200: link}}},
+    async (request) => {
+      const {team} = await caller(request, request.params.team)
+      requireAdmin(team, 'change its link settings')
+      return changeLinkSettings(services, team, request.body)
     },
   )
 

@@ -60,6 +60,19 @@ export async function saveTeamLink(
   return {link: saved, created}
 }
 
+export function updateTeamLinkSettings(
+  db: Queryable,
+  teamId: string,
+  settings: {onDeprovision: OnDeprovision},
+): Promise<TeamLink | undefined> {
+  return queryOne<TeamLink>(
+    db,
+    // updated_at stays: it says when the keys were last written and checked.
+    `update team_links set on_deprovision = $2 where team_id = $1 returning ${columns}`,
+    [teamId, settings.onDeprovision],
+  )
+}
+
 export function findTeamLink(db: Queryable, teamId: string): Promise<TeamLink | undefined> {
   return queryOne<TeamLink>(db, `select ${columns} from team_links where team_id = $1`, [teamId])
 }

@@ -86,6 +86,44 @@ describe('Admin API: reading and removing links', () => {
     expect(again.json().message).to.contain('heroku byo-s3:link --team acme')
   })
 
+  it('changes a setting for an admin without asking for the keys again', async () => {
+    herokuKnowsUser('admin')
+    const {rows: before} = await broker.app.services.pool.query('select * from team_links')
+
+    const response = await broker.app.inject({
+      method: 'PATCH',
+      url: '/admin/teams/acme/link',
+      headers: auth,
+      payload: {onDeprovision: 'retain'},
+    })
+
+    expect(response.statusCode).to.equal(200)
+    expect(response.json()).to.include({onDeprovision: 'retain', awsAccountId: ACCOUNT_ID})
+    const {rows: after} = await broker.app.services.pool.query('select * from team_links')
+    expect(after[0].on_deprovision).to.equal('retain')
+    expect(after[0].secret_access_key_sealed).to.equal(before[0].secret_access_key_sealed)
+    expect(after[0].updated_at).to.deep.equal(before[0].updated_at)
+  })
+
+  it('refuses a setting change from a member, and an unknown value', async () => {
+    herokuKnowsUser('member')
+    const member = await broker.app.inject({
+      method: 'PATCH',
+      url: '/admin/teams/acme/link',
+      headers: auth,
+      payload: {onDeprovision: 'retain'},
+    })
+    const unknown = await broker.app.inject({
+      method: 'PATCH',
+      url: '/admin/teams/acme/link',
+      headers: auth,
+      payload: {onDeprovision: 'archive'},
+    })
+
+    expect(member.statusCode).to.equal(403)
+    expect(unknown.statusCode).to.equal(422)
+  })
+
   it('refuses to unlink for a member', async () => {
     herokuKnowsUser('member')
 
