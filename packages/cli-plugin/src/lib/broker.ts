@@ -51,7 +51,7 @@ export type AwsCredentials = {accessKeyId: string; secretAccessKey: string}
 
 export type LinkSettings = AwsCredentials & {onDeprovision?: OnDeprovision}
 
-type Method = 'DELETE' | 'GET' | 'PUT'
+type Method = 'DELETE' | 'GET' | 'PATCH' | 'PUT'
 
 const {version} = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'))
 
@@ -81,6 +81,11 @@ export class BrokerClient {
 
   async listLinks(): Promise<TeamLink[]> {
     return this.request('GET', '/admin/links')
+  }
+
+  /** Changes a link's settings only; the keys stay as they are. */
+  async patchLink(team: string, settings: {onDeprovision: OnDeprovision}): Promise<Link> {
+    return this.request('PATCH', `/admin/teams/${encodeURIComponent(team)}/link`, settings)
   }
 
   async putLink(team: string, settings: LinkSettings): Promise<LinkResult> {

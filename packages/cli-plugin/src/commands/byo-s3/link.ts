@@ -2,7 +2,7 @@ import {Command, flags} from '@heroku-cli/command'
 import {color} from '@heroku/heroku-cli-util'
 import {Flags, ux} from '@oclif/core'
 
-import {connectBroker} from '../../lib/broker.js'
+import {connectBroker, type OnDeprovision} from '../../lib/broker.js'
 import {ByoS3Error, ExitCode} from '../../lib/errors.js'
 import {linkedMessage} from '../../lib/links.js'
 import {readSecretAccessKey} from '../../lib/secret.js'
@@ -27,8 +27,8 @@ export default class Link extends Command {
   static override flags = {
     team: flags.team({required: true}),
     'access-key-id': Flags.string({
-      description: 'access key id of the IAM user byo-s3 acts as in the AWS account',
-      required: true,
+      description:
+        'access key id of the IAM user byo-s3 acts as in the AWS account; leave it out to change settings only',
       async parse(input) {
         if (/^[A-Z0-9]{16,128}$/.test(input)) return input
 
@@ -51,6 +51,9 @@ export default class Link extends Command {
   async run(): Promise<void> {
     const {flags} = await this.parse(Link)
     const {team} = flags
+    const onDeprovision = flags['on-deprovision']
+    if (!flags['access-key-id']) return this.changeSettings(team, onDeprovision)
+
     const broker = await connectBroker(this.heroku)
     const secretAccessKey = await readSecretAccessKey(flags['secret-stdin'])
 
@@ -63,5 +66,22 @@ export default class Link extends Command {
     ux.action.stop()
 
     this.log(linkedMessage(link))
+  }
+
+  private async changeSettings(team: string, onDeprovision: OnDeprovision | undefined) {
+    if (!onDeprovision) {
+      throw new ByoS3Error(
+        'Pass --access-key-id to link the team, or a setting such as --on-deprovision to change it.',
+        ExitCode.usage,
+      )
+    }
+
+    const broker = await connectBroker(this.heroku)
+    ux.action.start(`Changing the AWS link settings of team ${color.team(team)}`)
+    await broker.patchLink(team, {onDeprovision})
+    ux.action.stop()
+    this.log(
+      `Destroying a byo-s3 add-on of team ${color.team(team)} now ${onDeprovision === 'retain' ? 'keeps its bucket' : 'deletes its bucket'}.`,
+    )
   }
 }

@@ -82,6 +82,24 @@ describe('heroku byo-s3:link', function () {
     expect((error as {oclif?: {exit?: number}})?.oclif?.exit).to.equal(2)
   })
 
+  it('changes a setting alone without asking for the secret', async function () {
+    scope
+      .patch('/admin/teams/acme/link', {onDeprovision: 'retain'})
+      .reply(200, {...linkReply, onDeprovision: 'retain'})
+
+    const {error, stdout} = await run(Link, ['--team', 'acme', '--on-deprovision', 'retain'])
+
+    expect(error).to.equal(undefined)
+    expect(stdout).to.equal('Destroying a byo-s3 add-on of team acme now keeps its bucket.\n')
+  })
+
+  it('asks for an access key id or a setting when given neither', async function () {
+    const {error} = await run(Link, ['--team', 'acme'])
+
+    expect(error?.message).to.contain('Pass --access-key-id to link the team')
+    expect((error as {oclif?: {exit?: number}})?.oclif?.exit).to.equal(2)
+  })
+
   it('says it updated the link when the team was linked already', async function () {
     pipeSecret()
     scope.put('/admin/teams/acme/link').reply(200, {...linkReply, created: false})
