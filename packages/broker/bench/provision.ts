@@ -201,7 +201,7 @@ async function linkTeam(app: FastifyInstance, config: Config): Promise<void> {
     teamId: TEAM.id,
     teamName: TEAM.name,
     awsAccountId: ACCOUNT_ID,
-    accessKeyId: 'AKIABENCHLINKED00001',
+    accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
     secretAccessKeySealed: config.keyRing.seal('bench-linked-secret-access-key-0123456789'),
     linkedById: randomUUID(),
     linkedByEmail: 'admin@bench.example',
