@@ -2,6 +2,7 @@ import type {FastifyInstance, FastifyRequest} from 'fastify'
 import type {Services} from '../services.js'
 import type {OnDeprovision} from '../storage/team-links.js'
 import {accountOf, bearerToken, requireAdmin, teamOf} from './heroku-user.js'
+import {verifyLink} from './verify.js'
 import {bucketsOf, changeLinkSettings, linkOf, linksOf, linkTeam, unlinkTeam} from './links.js'
 
 const team = {type: 'object', properties: {id: {type: 'string'}, name: {type: 'string'}}}
@@ -31,6 +32,29 @@ const bucketView = {
     state: {type: 'string'},
     createdAt: {type: 'string'},
     failureReason: nullableString,
+  },
+}
+const verification = {
+  type: 'object',
+  properties: {
+    team,
+    awsAccountId: {type: 'string'},
+    arn: {type: 'string'},
+    checkedAt: {type: 'string'},
+    permissionsChecked: {type: 'boolean'},
+    reason: nullableString,
+    permissions: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          action: {type: 'string'},
+          resource: {type: 'string'},
+          allowed: {type: 'boolean'},
+        },
+      },
+    },
+    missing: {type: 'array', items: {type: 'string'}},
   },
 }
 const params = {
@@ -107,6 +131,15 @@ export async function adminApi(app: FastifyInstance, {services}: {services: Serv
       const {team} = await caller(request, request.params.team)
       requireAdmin(team, 'change its link settings')
       return changeLinkSettings(services, team, request.body)
+    },
+  )
+
+  app.post<TeamParams>(
+    '/admin/teams/:team/verify',
+    {schema: {params, response: {200: verification}}},
+    async (request) => {
+      const {team} = await caller(request, request.params.team)
+      return verifyLink(services, team)
     },
   )
 

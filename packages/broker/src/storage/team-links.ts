@@ -73,6 +73,11 @@ export function updateTeamLinkSettings(
   )
 }
 
+/** The keys were just checked with STS: that is what `updated_at` records. */
+export async function markTeamLinkVerified(db: Queryable, teamId: string): Promise<void> {
+  await db.query('update team_links set updated_at = now() where team_id = $1', [teamId])
+}
+
 export function findTeamLink(db: Queryable, teamId: string): Promise<TeamLink | undefined> {
   return queryOne<TeamLink>(db, `select ${columns} from team_links where team_id = $1`, [teamId])
 }

@@ -1,0 +1,128 @@
+import {type EvaluationResult, SimulatePrincipalPolicyCommand} from '@aws-sdk/client-iam'
+import {whoAmI} from '../aws/identity.js'
+import {describeAwsError} from '../aws/service-errors.js'
+import {BrokerError} from '../errors.js'
+import type {Team} from '../heroku/platform.js'
+import {linkCredentials} from '../provisioning/link-credentials.js'
+import type {Services} from '../services.js'
+import {findTeamLink, markTeamLinkVerified} from '../storage/team-links.js'
+
+/** What provisioning and deprovisioning call in the linked account, by resource. */
+const NEEDED = {
+  bucket: [
+    's3:CreateBucket',
+    's3:DeleteBucket',
+    's3:ListBucket',
+    's3:ListBucketVersions',
+    's3:ListBucketMultipartUploads',
+    's3:PutBucketPublicAccessBlock',
+    's3:GetBucketPublicAccessBlock',
+    's3:PutBucketOwnershipControls',
+    's3:GetBucketOwnershipControls',
+    's3:PutEncryptionConfiguration',
+    's3:GetEncryptionConfiguration',
+    's3:PutBucketPolicy',
+    's3:GetBucketPolicy',
+    's3:PutBucketTagging',
+    's3:GetBucketTagging',
+    's3:GetBucketVersioning',
+    's3:GetBucketObjectLockConfiguration',
+  ],
+  objects: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:AbortMultipartUpload'],
+  user: [
+    'iam:CreateUser',
+    'iam:TagUser',
+    'iam:GetUser',
+    'iam:DeleteUser',
+    'iam:PutUserPolicy',
+    'iam:DeleteUserPolicy',
+    'iam:ListUserPolicies',
+    'iam:ListAttachedUserPolicies',
+    'iam:DetachUserPolicy',
+    'iam:CreateAccessKey',
+    'iam:DeleteAccessKey',
+    'iam:ListAccessKeys',
+  ],
+}
+
+/**
+ * Checks a team's link now: the keys with STS, then each permission byo-s3 needs with IAM's
+ * policy simulator, on resources named as byo-s3 names them. The simulator needs
+ * iam:SimulatePrincipalPolicy on the linked identity; without it the keys are still checked.
+ */
+export async function verifyLink(services: Services, team: Team) {
+  const link = await findTeamLink(services.pool, team.id)
+  if (!link) {
+    throw new BrokerError(
+      404,
+      'not_linked',
+      `Team ${team.name} is not linked to AWS. Link it with heroku byo-s3:link --team ${team.name}.`,
+    )
+  }
+
+  const credentials = linkCredentials(services, link)
+  const identity = await whoAmI(services.aws, credentials)
+  await markTeamLinkVerified(services.pool, team.id)
+  const account = identity.accountId
+  // The simulator matches real resource names against the policy's patterns, so one name of
+  // each kind, as byo-s3 would make it, stands for all of them.
+  const resources = {
+    bucket: {pattern: 'arn:aws:s3:::byo-s3-*', example: 'arn:aws:s3:::byo-s3-verify-example'},
+    objects: {pattern: 'arn:aws:s3:::byo-s3-*/*', example: 'arn:aws:s3:::byo-s3-verify-example/*'},
+    user: {
+      pattern: `arn:aws:iam::${account}:user/byo-s3/*`,
+      example: `arn:aws:iam::${account}:user/byo-s3/byo-s3-verify-example`,
+    },
+  }
+
+  const report = {
+    team: {id: team.id, name: team.name},
+    awsAccountId: account,
+    arn: identity.arn,
+    checkedAt: new Date().toISOString(),
+  }
+  try {
+    const permissions = []
+    for (const [group, actions] of Object.entries(NEEDED) as [keyof typeof NEEDED, string[]][]) {
+      const {pattern, example} = resources[group]
+      const results = await simulate(services, credentials, identity.arn, actions, example)
+      permissions.push(
+        ...actions.map((action) => ({
+          action,
+          resource: pattern,
+          allowed:
+            results.find((result) => result.EvalActionName === action)?.EvalDecision === 'allowed',
+        })),
+      )
+    }
+
+    const missing = permissions.filter((permission) => !permission.allowed).map((p) => p.action)
+    return {...report, permissionsChecked: true, reason: null, permissions, missing}
+  } catch (error) {
+    return {
+      ...report,
+      permissionsChecked: false,
+      reason: describeAwsError(error),
+      permissions: [],
+      missing: [],
+    }
+  }
+}
+
+async function simulate(
+  services: Services,
+  credentials: ReturnType<typeof linkCredentials>,
+  arn: string,
+  actions: string[],
+  resource: string,
+): Promise<EvaluationResult[]> {
+  const reply = await services.aws.iam(credentials).send(
+    new SimulatePrincipalPolicyCommand({
+      PolicySourceArn: arn,
+      ActionNames: actions,
+      ResourceArns: [resource],
+      MaxItems: 1000,
+    }),
+  )
+  return reply.EvaluationResults ?? []
+}
