@@ -47,11 +47,24 @@ export type TeamLink = {
   team: Team
 }
 
+export type PermissionCheck = {action: string; allowed: boolean; resource: string}
+
+export type VerifyResult = {
+  arn: string
+  awsAccountId: string
+  checkedAt: string
+  missing: string[]
+  permissions: PermissionCheck[]
+  permissionsChecked: boolean
+  reason: null | string
+  team: Team
+}
+
 export type AwsCredentials = {accessKeyId: string; secretAccessKey: string}
 
 export type LinkSettings = AwsCredentials & {onDeprovision?: OnDeprovision}
 
-type Method = 'DELETE' | 'GET' | 'PATCH' | 'PUT'
+type Method = 'DELETE' | 'GET' | 'PATCH' | 'POST' | 'PUT'
 
 const {version} = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'))
 
@@ -90,6 +103,11 @@ export class BrokerClient {
 
   async putLink(team: string, settings: LinkSettings): Promise<LinkResult> {
     return this.request('PUT', `/admin/teams/${encodeURIComponent(team)}/link`, settings)
+  }
+
+  /** Has the broker try the team's AWS keys now and simulate each permission provisioning needs. */
+  async verifyLink(team: string): Promise<VerifyResult> {
+    return this.request('POST', `/admin/teams/${encodeURIComponent(team)}/verify`)
   }
 
   private async request<T>(method: Method, path: string, body?: unknown): Promise<T> {

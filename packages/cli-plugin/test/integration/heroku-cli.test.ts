@@ -57,7 +57,7 @@ describe('the plugin in the real Heroku CLI', function () {
     expect(stdout).not.to.contain('--secret-access-key')
   })
 
-  it('lists the five commands under the byo-s3 topic', async function () {
+  it('lists every command under the byo-s3 topic', async function () {
     const {stdout} = await herokuCli('help', 'byo-s3')
 
     expect(stdout).to.match(/byo-s3:buckets\s+list every byo-s3 bucket of a team/)
@@ -65,5 +65,6 @@ describe('the plugin in the real Heroku CLI', function () {
     expect(stdout).to.match(/byo-s3:link\s+link a Heroku Team/)
     expect(stdout).to.match(/byo-s3:links\s+list your teams/)
     expect(stdout).to.match(/byo-s3:unlink\s+unlink a Heroku Team/)
+    expect(stdout).to.match(/byo-s3:verify\s+check a team's AWS keys now/)
   })
 })

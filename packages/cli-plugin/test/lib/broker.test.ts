@@ -44,6 +44,17 @@ describe('BrokerClient', function () {
     scope.done()
   })
 
+  it('asks the broker to verify a link with a POST and no body', async function () {
+    const result = {...link, arn: 'arn:aws:iam::123456789012:user/linker', missing: []}
+    const scope = nock(BROKER)
+      .matchHeader('authorization', `Bearer ${TOKEN}`)
+      .post('/admin/teams/acme/verify', (body) => body === '' || body === undefined)
+      .reply(200, result)
+
+    expect(await client.verifyLink('acme')).to.deep.equal(result)
+    scope.done()
+  })
+
   it('turns a 404 into exit code 4 with the broker sentence and id', async function () {
     const scope = nock(BROKER)
       .get('/admin/teams/acme/link')

@@ -1,0 +1,45 @@
+import {Command, flags} from '@heroku-cli/command'
+import {color, hux} from '@heroku/heroku-cli-util'
+import {Flags, ux} from '@oclif/core'
+
+import {connectBroker} from '../../lib/broker.js'
+import {missingError, notCheckedMessage, verifyLines} from '../../lib/verify.js'
+
+export default class Verify extends Command {
+  static override description =
+    "check a team's AWS keys now and list each permission provisioning needs"
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> --team acme',
+    '<%= config.bin %> <%= command.id %> --team acme --json',
+  ]
+
+  static override flags = {
+    team: flags.team({required: true}),
+    json: Flags.boolean({description: 'output in json format'}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(Verify)
+    const {team} = flags
+    const broker = await connectBroker(this.heroku)
+
+    ux.action.start(`Checking the AWS link of team ${color.team(team)}`)
+    const result = await broker.verifyLink(team)
+    ux.action.stop()
+
+    // Scripts read `missing` from the JSON, so a missing permission is no error there.
+    if (flags.json) {
+      hux.styledJSON(result)
+      return
+    }
+
+    for (const line of verifyLines(result)) this.log(line)
+    if (!result.permissionsChecked) {
+      this.log(notCheckedMessage(result.reason))
+      return
+    }
+
+    if (result.missing.length > 0) throw missingError(result.missing)
+  }
+}
