@@ -154,7 +154,7 @@ export function maskKeyId(keyId: string): string {
   return keyId.slice(0, 4) + '*'.repeat(keyId.length - 8) + keyId.slice(-4)
 }
 
-function notLinked(team: Team): BrokerError {
+export function notLinked(team: Team): BrokerError {
   return new BrokerError(
     404,
     'not_linked',

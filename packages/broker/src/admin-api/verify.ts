@@ -1,11 +1,11 @@
 import {type EvaluationResult, SimulatePrincipalPolicyCommand} from '@aws-sdk/client-iam'
 import {whoAmI} from '../aws/identity.js'
 import {describeAwsError} from '../aws/service-errors.js'
-import {BrokerError} from '../errors.js'
 import type {Team} from '../heroku/platform.js'
 import {linkCredentials} from '../provisioning/link-credentials.js'
 import type {Services} from '../services.js'
 import {findTeamLink, markTeamLinkVerified} from '../storage/team-links.js'
+import {notLinked} from './links.js'
 
 /** What provisioning and deprovisioning call in the linked account, by resource. */
 const NEEDED = {
@@ -52,13 +52,7 @@ const NEEDED = {
  */
 export async function verifyLink(services: Services, team: Team) {
   const link = await findTeamLink(services.pool, team.id)
-  if (!link) {
-    throw new BrokerError(
-      404,
-      'not_linked',
-      `Team ${team.name} is not linked to AWS. Link it with heroku byo-s3:link --team ${team.name}.`,
-    )
-  }
+  if (!link) throw notLinked(team)
 
   const credentials = linkCredentials(services, link)
   const identity = await whoAmI(services.aws, credentials)
