@@ -1,6 +1,8 @@
+import {bucketPrefixProblem} from '../aws/bucket-name.js'
 import {whoAmI} from '../aws/identity.js'
 import {BrokerError} from '../errors.js'
 import type {Account, Team} from '../heroku/platform.js'
+import {supportedRegions} from '../provisioning/region.js'
 import type {Services} from '../services.js'
 import {liveResourcesOfTeam, teamResources} from '../storage/resources.js'
 import {
@@ -9,6 +11,7 @@ import {
   findTeamLinks,
   saveTeamLink,
   updateTeamLinkSettings,
+  type LinkSettings,
   type OnDeprovision,
   type TeamLink,
 } from '../storage/team-links.js'
@@ -20,6 +23,16 @@ export interface LinkView {
   linkedBy: string
   linkedAt: string
   onDeprovision: OnDeprovision
+  /** Where new buckets go; null: in each app's own region. */
+  region: string | null
+  bucketPrefix: string
+}
+
+/** Settings as the admin API takes them: `region` null goes back to each app's own region. */
+export interface SettingsRequest {
+  onDeprovision?: OnDeprovision
+  region?: string | null
+  bucketPrefix?: string
 }
 
 /** Checks the AWS keys with STS before anything is stored, then links the team to that account. */
@@ -27,13 +40,15 @@ export interface LinkRequest {
   team: Team
   account: Account
   credentials: {accessKeyId: string; secretAccessKey: string}
-  onDeprovision?: OnDeprovision
+  settings?: SettingsRequest
 }
 
 export async function linkTeam(
   services: Services,
-  {team, account, credentials, onDeprovision}: LinkRequest,
+  {team, account, credentials, settings = {}}: LinkRequest,
 ): Promise<LinkView & {created: boolean}> {
+  // Settings first: a bad one is refused before AWS is asked anything.
+  const checked = checkSettings(settings)
   const identity = await whoAmI(services.aws, credentials)
   await refuseAccountChangeWhileLive(services, team, identity.accountId)
   const {link, created} = await saveTeamLink(services.pool, {
@@ -44,7 +59,7 @@ export async function linkTeam(
     secretAccessKeySealed: services.config.keyRing.seal(credentials.secretAccessKey),
     linkedById: account.id,
     linkedByEmail: account.email,
-    onDeprovision,
+    settings: checked,
   })
   return {...viewOf(link), created}
 }
@@ -86,9 +101,9 @@ export async function linkOf(
 export async function changeLinkSettings(
   services: Services,
   team: Team,
-  settings: {onDeprovision: OnDeprovision},
+  settings: SettingsRequest,
 ): Promise<LinkView> {
-  const link = await updateTeamLinkSettings(services.pool, team.id, settings)
+  const link = await updateTeamLinkSettings(services.pool, team.id, checkSettings(settings))
   if (!link) throw notLinked(team)
   return viewOf(link)
 }
@@ -145,6 +160,31 @@ function viewOf(link: TeamLink): LinkView {
     linkedBy: link.linkedByEmail,
     linkedAt: link.updatedAt.toISOString(),
     onDeprovision: link.onDeprovision,
+    region: link.defaultRegion,
+    bucketPrefix: link.bucketPrefix,
+  }
+}
+
+/** Refuses a region S3 cannot use for byo-s3 or a prefix that would make invalid bucket names. */
+function checkSettings(settings: SettingsRequest): Partial<LinkSettings> {
+  const {region, bucketPrefix, onDeprovision} = settings
+  if (typeof region === 'string' && !supportedRegions.has(region)) {
+    throw new BrokerError(
+      422,
+      'unsupported_region',
+      `byo-s3 cannot create buckets in "${region}". Supported AWS regions: ` +
+        `${[...supportedRegions].join(', ')}.`,
+    )
+  }
+  const problem = bucketPrefix === undefined ? null : bucketPrefixProblem(bucketPrefix)
+  if (problem) {
+    throw new BrokerError(422, 'invalid_bucket_prefix', `The bucket prefix ${problem}.`)
+  }
+
+  return {
+    ...(onDeprovision === undefined ? {} : {onDeprovision}),
+    ...(region === undefined ? {} : {defaultRegion: region}),
+    ...(bucketPrefix === undefined ? {} : {bucketPrefix}),
   }
 }
 

@@ -1,9 +1,16 @@
 import type {FastifyInstance, FastifyRequest} from 'fastify'
 import type {Services} from '../services.js'
-import type {OnDeprovision} from '../storage/team-links.js'
 import {accountOf, bearerToken, requireAdmin, teamOf} from './heroku-user.js'
 import {verifyLink} from './verify.js'
-import {bucketsOf, changeLinkSettings, linkOf, linksOf, linkTeam, unlinkTeam} from './links.js'
+import {
+  bucketsOf,
+  changeLinkSettings,
+  linkOf,
+  linksOf,
+  linkTeam,
+  type SettingsRequest,
+  unlinkTeam,
+} from './links.js'
 
 const team = {type: 'object', properties: {id: {type: 'string'}, name: {type: 'string'}}}
 const link = {
@@ -15,6 +22,8 @@ const link = {
     linkedBy: {type: 'string'},
     linkedAt: {type: 'string'},
     onDeprovision: {type: 'string'},
+    region: {type: ['string', 'null']},
+    bucketPrefix: {type: 'string'},
     bucketCount: {type: 'integer'},
     verifiedAt: {type: 'string'},
     created: {type: 'boolean'},
@@ -63,6 +72,13 @@ const params = {
   properties: {team: {type: 'string', minLength: 1, maxLength: 100}},
 }
 
+// Values are checked in links.ts, where a bad one gets a sentence naming what is accepted.
+const settings = {
+  onDeprovision: {type: 'string', enum: ['delete', 'retain']},
+  region: {type: ['string', 'null'], maxLength: 32},
+  bucketPrefix: {type: 'string', maxLength: 64},
+}
+
 const linkBody = {
   type: 'object',
   required: ['accessKeyId', 'secretAccessKey'],
@@ -70,15 +86,15 @@ const linkBody = {
   properties: {
     accessKeyId: {type: 'string', pattern: '^[A-Z0-9]{16,128}$'},
     secretAccessKey: {type: 'string', minLength: 16, maxLength: 256},
-    onDeprovision: {type: 'string', enum: ['delete', 'retain']},
+    ...settings,
   },
 }
 
 const settingsBody = {
   type: 'object',
-  required: ['onDeprovision'],
+  minProperties: 1,
   additionalProperties: false,
-  properties: {onDeprovision: {type: 'string', enum: ['delete', 'retain']}},
+  properties: settings,
 }
 
 type TeamParams = {Params: {team: string}}
@@ -102,7 +118,7 @@ export async function adminApi(app: FastifyInstance, {services}: {services: Serv
 
   app.put<
     TeamParams & {
-      Body: {accessKeyId: string; secretAccessKey: string; onDeprovision?: OnDeprovision}
+      Body: {accessKeyId: string; secretAccessKey: string} & SettingsRequest
     }
   >(
     '/admin/teams/:team/link',
@@ -110,8 +126,9 @@ export async function adminApi(app: FastifyInstance, {services}: {services: Serv
     async (request) => {
       const {account, team} = await caller(request, request.params.team)
       requireAdmin(team, 'link it to AWS')
-      const {onDeprovision, ...credentials} = request.body
-      return linkTeam(services, {team, account, credentials, onDeprovision})
+      const {accessKeyId, secretAccessKey, ...settings} = request.body
+      const credentials = {accessKeyId, secretAccessKey}
+      return linkTeam(services, {team, account, credentials, settings})
     },
   )
 
@@ -124,7 +141,7 @@ export async function adminApi(app: FastifyInstance, {services}: {services: Serv
     },
   )
 
-  app.patch<TeamParams & {Body: {onDeprovision: OnDeprovision}}>(
+  app.patch<TeamParams & {Body: SettingsRequest}>(
     '/admin/teams/:team/link',
     {schema: {params, body: settingsBody, response: {200: link}}},
     async (request) => {

@@ -60,9 +60,10 @@ export async function verifyLink(services: Services, team: Team) {
   const account = identity.accountId
   // The simulator matches real resource names against the policy's patterns, so one name of
   // each kind, as byo-s3 would make it, stands for all of them.
+  const bucket = `arn:aws:s3:::${link.bucketPrefix}`
   const resources = {
-    bucket: {pattern: 'arn:aws:s3:::byo-s3-*', example: 'arn:aws:s3:::byo-s3-verify-example'},
-    objects: {pattern: 'arn:aws:s3:::byo-s3-*/*', example: 'arn:aws:s3:::byo-s3-verify-example/*'},
+    bucket: {pattern: `${bucket}-*`, example: `${bucket}-verify-example`},
+    objects: {pattern: `${bucket}-*/*`, example: `${bucket}-verify-example/*`},
     user: {
       pattern: `arn:aws:iam::${account}:user/byo-s3/*`,
       example: `arn:aws:iam::${account}:user/byo-s3/byo-s3-verify-example`,

@@ -1,6 +1,8 @@
 import {randomBytes} from 'node:crypto'
 
-const PREFIX = 'byo-s3-'
+/** Every bucket's name starts with this unless the team chose another prefix. */
+export const DEFAULT_BUCKET_PREFIX = 'byo-s3'
+const PREFIX_MAX_LENGTH = 20
 const HINT_MAX_LENGTH = 20
 const RANDOM_LENGTH = 12
 const BASE32_ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567'
@@ -16,12 +18,19 @@ export function cryptoRandom(): string {
 }
 
 /**
- * `byo-s3-<hint>-<random>`. The hint (usually the app name) is cosmetic: app names change, and it
- * appears in DNS and logs, so it must never carry anything secret.
+ * `<prefix>-<hint>-<random>`, `byo-s3-shop-k3m9q2…` by default. The hint (usually the app name) is
+ * cosmetic: app names change, and it appears in DNS and logs, so it must never carry anything
+ * secret. A team's own prefix lets its AWS policy scope S3 rights to `arn:aws:s3:::<prefix>-*`.
  */
-export function bucketNameFor(hint: string, random: () => string = cryptoRandom): string {
+export function bucketNameFor(
+  hint: string,
+  {
+    prefix = DEFAULT_BUCKET_PREFIX,
+    random = cryptoRandom,
+  }: {prefix?: string; random?: () => string} = {},
+): string {
   const cleanHint = bucketHint(hint)
-  const name = cleanHint ? `${PREFIX}${cleanHint}-${random()}` : `${PREFIX}${random()}`
+  const name = cleanHint ? `${prefix}-${cleanHint}-${random()}` : `${prefix}-${random()}`
   if (!isValidBucketName(name)) throw new Error(`Generated bucket name ${name} breaks S3 rules`)
 
   return name
@@ -35,6 +44,23 @@ export function bucketHint(hint: string): string {
       .replace(/-{2,}/g, '-'),
   )
   return trimHyphens(reduced.slice(0, HINT_MAX_LENGTH))
+}
+
+/**
+ * Why a team's bucket prefix cannot be used, or null when it can: 3 to 20 lower-case letters,
+ * digits and single hyphens, starting with a letter, so that every name made from it is valid.
+ */
+export function bucketPrefixProblem(prefix: string): string | null {
+  if (prefix.length < 3 || prefix.length > PREFIX_MAX_LENGTH) {
+    return `must be 3 to ${PREFIX_MAX_LENGTH} characters long`
+  }
+  if (!/^[a-z][a-z0-9-]*[a-z0-9]$/.test(prefix) || prefix.includes('--')) {
+    return 'may hold only lower-case letters, digits and single hyphens, starting with a letter and ending with a letter or digit'
+  }
+  if (RESERVED_PREFIXES.some((reserved) => `${prefix}-`.startsWith(reserved))) {
+    return `must not start with ${RESERVED_PREFIXES.join(', ')}, which S3 reserves`
+  }
+  return null
 }
 
 /** The naming rules of S3 general purpose buckets in the global namespace. */

@@ -76,7 +76,6 @@ async function accept(
   request: ProvisionRequest,
   log: Logger,
 ): Promise<Reply> {
-  const region = awsRegionOf(request.region)
   const token = await exchangeGrant(services, db, resource, request)
   const {app, team} = await appAndTeam(services, token, resource.id)
   const link = await findTeamLink(db, team.id)
@@ -89,6 +88,8 @@ async function accept(
     )
   }
 
+  // The team's default region wins over the app's, so a team can keep its data in one place.
+  const region = link.defaultRegion ?? awsRegionOf(request.region)
   await recordStep(db, resource.id, 'accepted', {
     region,
     teamId: team.id,
@@ -96,7 +97,7 @@ async function accept(
     appId: app.id,
     appName: app.name,
     awsAccountId: link.awsAccountId,
-    bucketName: bucketNameFor(app.name),
+    bucketName: bucketNameFor(app.name, {prefix: link.bucketPrefix}),
     iamUserName: `byo-s3-${resource.id}`,
   })
   await services.jobs.send(PROVISION, resource.id)

@@ -1,8 +1,18 @@
+import {DEFAULT_BUCKET_PREFIX} from '../aws/bucket-name.js'
 import type {Queryable} from './db.js'
 import {queryOne, queryRows} from './db.js'
 
 /** What deprovisioning does with a bucket: delete it with its data, or keep it for the team. */
 export type OnDeprovision = 'delete' | 'retain'
+
+/** What an admin may change on a link without sending its keys again. */
+export interface LinkSettings {
+  onDeprovision: OnDeprovision
+  /** Where new buckets go; null follows each app's own region. */
+  defaultRegion: string | null
+  /** The first part of every new bucket's name: `<prefix>-<app>-<random>`. */
+  bucketPrefix: string
+}
 
 export interface TeamLink {
   teamId: string
@@ -13,6 +23,8 @@ export interface TeamLink {
   linkedById: string
   linkedByEmail: string
   onDeprovision: OnDeprovision
+  defaultRegion: string | null
+  bucketPrefix: string
   createdAt: Date
   updatedAt: Date
 }
@@ -21,11 +33,12 @@ const columns = `
   team_id as "teamId", team_name as "teamName", aws_account_id as "awsAccountId",
   access_key_id as "accessKeyId", secret_access_key_sealed as "secretAccessKeySealed",
   linked_by_id as "linkedById", linked_by_email as "linkedByEmail",
-  on_deprovision as "onDeprovision", created_at as "createdAt", updated_at as "updatedAt"`
+  on_deprovision as "onDeprovision", default_region as "defaultRegion",
+  bucket_prefix as "bucketPrefix", created_at as "createdAt", updated_at as "updatedAt"`
 
-export type NewTeamLink = Omit<TeamLink, 'createdAt' | 'updatedAt' | 'onDeprovision'> & {
-  /** Left unset, a new link deletes buckets and an existing one keeps its setting. */
-  onDeprovision?: OnDeprovision
+export type NewTeamLink = Omit<TeamLink, 'createdAt' | 'updatedAt' | keyof LinkSettings> & {
+  /** A setting left unset takes its default on a new link and stays as it was on an existing one. */
+  settings?: Partial<LinkSettings>
 }
 
 /** Creates the team's link or replaces its credentials; `created` tells which happened. */
@@ -36,14 +49,17 @@ export async function saveTeamLink(
   const row = await queryOne<TeamLink & {created: boolean}>(
     db,
     `insert into team_links (team_id, team_name, aws_account_id, access_key_id,
-       secret_access_key_sealed, linked_by_id, linked_by_email, on_deprovision)
-     values ($1, $2, $3, $4, $5, $6, $7, coalesce($8, 'delete'))
+       secret_access_key_sealed, linked_by_id, linked_by_email, on_deprovision, default_region,
+       bucket_prefix)
+     values ($1, $2, $3, $4, $5, $6, $7, coalesce($8, 'delete'), $9, coalesce($10, $12))
      on conflict (team_id) do update set
        team_name = excluded.team_name, aws_account_id = excluded.aws_account_id,
        access_key_id = excluded.access_key_id,
        secret_access_key_sealed = excluded.secret_access_key_sealed,
        linked_by_id = excluded.linked_by_id, linked_by_email = excluded.linked_by_email,
-       on_deprovision = coalesce($8, team_links.on_deprovision), updated_at = now()
+       on_deprovision = coalesce($8, team_links.on_deprovision),
+       default_region = case when $11 then $9 else team_links.default_region end,
+       bucket_prefix = coalesce($10, team_links.bucket_prefix), updated_at = now()
      returning ${columns}, (xmax = 0) as created`,
     [
       link.teamId,
@@ -53,23 +69,38 @@ export async function saveTeamLink(
       link.secretAccessKeySealed,
       link.linkedById,
       link.linkedByEmail,
-      link.onDeprovision ?? null,
+      link.settings?.onDeprovision ?? null,
+      link.settings?.defaultRegion ?? null,
+      link.settings?.bucketPrefix ?? null,
+      link.settings !== undefined && 'defaultRegion' in link.settings,
+      DEFAULT_BUCKET_PREFIX,
     ],
   )
   const {created, ...saved} = row!
   return {link: saved, created}
 }
 
+/** Changes the settings given and leaves the others, and the keys, as they are. */
 export function updateTeamLinkSettings(
   db: Queryable,
   teamId: string,
-  settings: {onDeprovision: OnDeprovision},
+  settings: Partial<LinkSettings>,
 ): Promise<TeamLink | undefined> {
   return queryOne<TeamLink>(
     db,
     // updated_at stays: it says when the keys were last written and checked.
-    `update team_links set on_deprovision = $2 where team_id = $1 returning ${columns}`,
-    [teamId, settings.onDeprovision],
+    `update team_links set
+       on_deprovision = coalesce($2, on_deprovision),
+       default_region = case when $5 then $3 else default_region end,
+       bucket_prefix = coalesce($4, bucket_prefix)
+     where team_id = $1 returning ${columns}`,
+    [
+      teamId,
+      settings.onDeprovision ?? null,
+      settings.defaultRegion ?? null,
+      settings.bucketPrefix ?? null,
+      'defaultRegion' in settings,
+    ],
   )
 }
 

@@ -86,6 +86,34 @@ describe('Admin API: linking a team', () => {
     expect(rows.map((row) => row.access_key_id)).to.deep.equal(['AKIAI44QH8DHBEXAMPLE'])
   })
 
+  it('stores the settings sent with the keys, and keeps them when keys alone are sent again', async () => {
+    herokuKnowsUser('admin')
+    stsAccepts()
+    const first = await link({...LINKED_CREDENTIALS, region: 'eu-west-2', bucketPrefix: 'acme'})
+    herokuKnowsUser('admin')
+
+    const again = await link()
+
+    expect(first.json()).to.include({region: 'eu-west-2', bucketPrefix: 'acme', created: true})
+    expect(again.json()).to.include({region: 'eu-west-2', bucketPrefix: 'acme', created: false})
+  })
+
+  it('refuses a bad setting before asking AWS anything, and stores nothing', async () => {
+    herokuKnowsUser('admin')
+    const sts = stsAccepts()
+
+    const response = await link({...LINKED_CREDENTIALS, bucketPrefix: 'sthree'})
+
+    expect(response.statusCode).to.equal(422)
+    expect(response.json()).to.deep.equal({
+      id: 'invalid_bucket_prefix',
+      message:
+        'The bucket prefix must not start with xn--, sthree-, amzn-s3-demo-, which S3 reserves.',
+    })
+    expect(sts).to.have.length(0)
+    expect(await storedLinks()).to.deep.equal([])
+  })
+
   it('refuses a member who is not an admin with 403 and a sentence', async () => {
     herokuKnowsUser('member')
 

@@ -124,6 +124,53 @@ describe('Admin API: reading and removing links', () => {
     expect(unknown.statusCode).to.equal(422)
   })
 
+  it('sets and clears the default region and sets the bucket prefix, one at a time', async () => {
+    const patch = (payload: object) => {
+      herokuKnowsUser('admin')
+      return broker.app.inject({
+        method: 'PATCH',
+        url: '/admin/teams/acme/link',
+        headers: auth,
+        payload,
+      })
+    }
+
+    const region = await patch({region: 'eu-central-1'})
+    const prefix = await patch({bucketPrefix: 'acme-data'})
+    const cleared = await patch({region: null})
+
+    expect(region.json()).to.include({region: 'eu-central-1', bucketPrefix: 'byo-s3'})
+    expect(prefix.json()).to.include({region: 'eu-central-1', bucketPrefix: 'acme-data'})
+    expect(cleared.json()).to.include({region: null, bucketPrefix: 'acme-data'})
+    const {rows} = await broker.app.services.pool.query('select * from team_links')
+    expect(rows[0]).to.include({default_region: null, bucket_prefix: 'acme-data'})
+  })
+
+  it('refuses a region or a bucket prefix it cannot use, saying what it accepts', async () => {
+    const patch = (payload: object) => {
+      herokuKnowsUser('admin')
+      return broker.app.inject({
+        method: 'PATCH',
+        url: '/admin/teams/acme/link',
+        headers: auth,
+        payload,
+      })
+    }
+    const {rows: before} = await broker.app.services.pool.query('select * from team_links')
+
+    const region = await patch({region: 'mars-north-1'})
+    const prefix = await patch({bucketPrefix: 'Acme_Data'})
+    const empty = await patch({})
+
+    expect(region.statusCode).to.equal(422)
+    expect(region.json().message).to.contain('"mars-north-1"').and.contain('eu-west-1')
+    expect(prefix.statusCode).to.equal(422)
+    expect(prefix.json().message).to.match(/^The bucket prefix may hold only lower-case letters/)
+    expect(empty.statusCode).to.equal(422)
+    const {rows: after} = await broker.app.services.pool.query('select * from team_links')
+    expect(after).to.deep.equal(before)
+  })
+
   it('refuses to unlink for a member', async () => {
     herokuKnowsUser('member')
 

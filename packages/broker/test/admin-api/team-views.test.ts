@@ -47,6 +47,8 @@ describe('Admin API: what a team has', () => {
       awsAccountId: '111122223333',
       accessKeyId: 'AKIA************MPLE',
       onDeprovision: 'delete',
+      region: null,
+      bucketPrefix: 'byo-s3',
       bucketCount: 1,
     })
     expect(response.json().verifiedAt).to.match(/^\d{4}-\d{2}-\d{2}T/)

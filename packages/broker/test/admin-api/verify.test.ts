@@ -74,6 +74,24 @@ describe('Admin API: verifying a link', () => {
     expect(calls.every((call) => call.PolicySourceArn === LINKER_ARN)).to.equal(true)
   })
 
+  it('checks S3 rights on the team’s own bucket prefix', async () => {
+    await broker.app.services.pool.query("update team_links set bucket_prefix = 'acme-data'")
+    herokuKnowsUser('admin')
+    const calls = simulatorAnswers([])
+
+    const response = await verify()
+
+    expect(response.json().permissions).to.deep.include({
+      action: 's3:CreateBucket',
+      resource: 'arn:aws:s3:::acme-data-*',
+      allowed: true,
+    })
+    expect(calls.map((call) => call['ResourceArns.member.1']).slice(0, 2)).to.deep.equal([
+      'arn:aws:s3:::acme-data-verify-example',
+      'arn:aws:s3:::acme-data-verify-example/*',
+    ])
+  })
+
   it('still checks the keys when the simulator is not allowed, and says why', async () => {
     herokuKnowsUser('member')
     fakeQueryApi(IAM_URL, () => ({

@@ -3,6 +3,7 @@ import {expect} from 'chai'
 import {
   bucketHint,
   bucketNameFor,
+  bucketPrefixProblem,
   cryptoRandom,
   isValidBucketName,
 } from '../../src/aws/bucket-name.js'
@@ -12,7 +13,7 @@ const fixedRandom = () => 'abcdefghijkl'
 describe('bucket names', () => {
   describe('bucketNameFor', () => {
     it('joins the prefix, the app name and the random part', () => {
-      expect(bucketNameFor('shop', fixedRandom)).to.equal('byo-s3-shop-abcdefghijkl')
+      expect(bucketNameFor('shop', {random: fixedRandom})).to.equal('byo-s3-shop-abcdefghijkl')
     })
 
     const hints: [string, string][] = [
@@ -30,7 +31,7 @@ describe('bucket names', () => {
     ]
     for (const [hint, expected] of hints) {
       it(`reduces the hint ${JSON.stringify(hint)} to lower-case letters, digits and single hyphens`, () => {
-        expect(bucketNameFor(hint, fixedRandom)).to.equal(expected)
+        expect(bucketNameFor(hint, {random: fixedRandom})).to.equal(expected)
       })
     }
 
@@ -40,9 +41,9 @@ describe('bucket names', () => {
     })
 
     it('drops the hint when nothing of it survives', () => {
-      expect(bucketNameFor('', fixedRandom)).to.equal('byo-s3-abcdefghijkl')
-      expect(bucketNameFor('___...!!!', fixedRandom)).to.equal('byo-s3-abcdefghijkl')
-      expect(bucketNameFor('日本語', fixedRandom)).to.equal('byo-s3-abcdefghijkl')
+      expect(bucketNameFor('', {random: fixedRandom})).to.equal('byo-s3-abcdefghijkl')
+      expect(bucketNameFor('___...!!!', {random: fixedRandom})).to.equal('byo-s3-abcdefghijkl')
+      expect(bucketNameFor('日本語', {random: fixedRandom})).to.equal('byo-s3-abcdefghijkl')
     })
 
     it('stays within 40 characters for the longest hint', () => {
@@ -52,7 +53,7 @@ describe('bucket names', () => {
     })
 
     it('refuses a random part that would make an invalid name', () => {
-      expect(() => bucketNameFor('shop', () => 'UPPER')).to.throw(/breaks S3 rules/)
+      expect(() => bucketNameFor('shop', {random: () => 'UPPER'})).to.throw(/breaks S3 rules/)
     })
 
     it('gives every hostile hint a valid name', () => {
@@ -68,6 +69,41 @@ describe('bucket names', () => {
         '--x-s3',
       ]
       for (const hint of hostile) expect(isValidBucketName(bucketNameFor(hint))).to.equal(true)
+    })
+  })
+
+  describe('a team’s bucket prefix', () => {
+    it('starts the name in place of byo-s3', () => {
+      expect(bucketNameFor('shop', {prefix: 'acme-data', random: fixedRandom})).to.equal(
+        'acme-data-shop-abcdefghijkl',
+      )
+    })
+
+    it('accepts 3 to 20 lower-case letters, digits and single hyphens', () => {
+      for (const prefix of ['abc', 'acme-data', 'team7-s3', 'a'.repeat(20)]) {
+        expect(bucketPrefixProblem(prefix), prefix).to.equal(null)
+      }
+      expect(bucketPrefixProblem('ab')).to.match(/3 to 20 characters/)
+    })
+
+    it('names what is wrong with a prefix that would make invalid names', () => {
+      expect(bucketPrefixProblem('a'.repeat(21))).to.match(/3 to 20 characters/)
+      expect(bucketPrefixProblem('Acme')).to.match(/lower-case letters/)
+      expect(bucketPrefixProblem('9lives')).to.match(/starting with a letter/)
+      expect(bucketPrefixProblem('acme-')).to.match(/ending with a letter or digit/)
+      expect(bucketPrefixProblem('ac--me')).to.match(/single hyphens/)
+      expect(bucketPrefixProblem('acme.data')).to.match(/lower-case letters/)
+      expect(bucketPrefixProblem('sthree')).to.match(/S3 reserves/)
+      expect(bucketPrefixProblem('amzn-s3-demo')).to.match(/S3 reserves/)
+    })
+
+    it('makes valid names from every accepted prefix and hostile hints', () => {
+      for (const prefix of ['abc', 'a'.repeat(20), 'x1-y2-z3']) {
+        expect(bucketPrefixProblem(prefix)).to.equal(null)
+        for (const hint of ['', 'A'.repeat(300), '--x-s3', 'shop']) {
+          expect(isValidBucketName(bucketNameFor(hint, {prefix}))).to.equal(true)
+        }
+      }
     })
   })
 

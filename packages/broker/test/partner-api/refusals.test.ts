@@ -103,13 +103,6 @@ describe('Partner API: requests it refuses', () => {
     expect(second.json()).to.deep.equal(first.json())
   })
 
-  it('answers 422 to a region outside AWS', async () => {
-    const response = await post(provisionRequest({region: 'google::europe-west1'}))
-
-    expect(response.statusCode).to.equal(422)
-    expect(response.json().message).to.contain('google::europe-west1')
-  })
-
   it('answers 422 when Heroku sends no OAuth grant', async () => {
     const response = await post(provisionRequest({oauth_grant: null}))
 
