@@ -15,7 +15,10 @@ export type Link = {
   awsAccountId: string
   linkedAt: string
   linkedBy: string
-  onDeprovision?: OnDeprovision
+  onDeprovision: OnDeprovision
+  /** The AWS region new buckets go to; null: each app's own region. */
+  region: null | string
+  bucketPrefix: string
   team: Team
 }
 
@@ -23,7 +26,6 @@ export type LinkResult = Link & {created: boolean}
 
 export type LinkInfo = Link & {
   bucketCount: number
-  onDeprovision: OnDeprovision
   verifiedAt: string
 }
 
@@ -62,7 +64,12 @@ export type VerifyResult = {
 
 export type AwsCredentials = {accessKeyId: string; secretAccessKey: string}
 
-export type LinkSettings = AwsCredentials & {onDeprovision?: OnDeprovision}
+/** A link's settings as the broker takes them; `region: null` goes back to each app's region. */
+export type LinkSettings = {
+  bucketPrefix?: string
+  onDeprovision?: OnDeprovision
+  region?: null | string
+}
 
 type Method = 'DELETE' | 'GET' | 'PATCH' | 'POST' | 'PUT'
 
@@ -97,11 +104,11 @@ export class BrokerClient {
   }
 
   /** Changes a link's settings only; the keys stay as they are. */
-  async patchLink(team: string, settings: {onDeprovision: OnDeprovision}): Promise<Link> {
+  async patchLink(team: string, settings: LinkSettings): Promise<Link> {
     return this.request('PATCH', `/admin/teams/${encodeURIComponent(team)}/link`, settings)
   }
 
-  async putLink(team: string, settings: LinkSettings): Promise<LinkResult> {
+  async putLink(team: string, settings: AwsCredentials & LinkSettings): Promise<LinkResult> {
     return this.request('PUT', `/admin/teams/${encodeURIComponent(team)}/link`, settings)
   }
 

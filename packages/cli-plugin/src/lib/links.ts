@@ -1,14 +1,26 @@
 import {color, hux} from '@heroku/heroku-cli-util'
 
-import type {LinkInfo, LinkResult, TeamLink} from './broker.js'
+import type {Link, LinkInfo, LinkResult, TeamLink} from './broker.js'
 
-export function linkedMessage({accessKeyId, awsAccountId, created, team}: LinkResult): string {
+export function linkedMessage(link: LinkResult): string {
+  const {accessKeyId, awsAccountId, created, team} = link
   if (!created) {
-    return `Updated the link of team ${color.team(team.name)} to AWS account ${awsAccountId} (access key ${accessKeyId}).`
+    return `Updated the link of team ${color.team(team.name)} to AWS account ${awsAccountId} (access key ${accessKeyId}). ${settingsSentence(link)}`
   }
 
   const next = color.code('heroku addons:create byo-s3')
-  return `Linked team ${color.team(team.name)} to AWS account ${awsAccountId}. Developers can now run ${next}.`
+  return `Linked team ${color.team(team.name)} to AWS account ${awsAccountId}. ${settingsSentence(link)} Developers can now run ${next}.`
+}
+
+/** What the link's settings mean for the next add-on, in one or two sentences. */
+export function settingsSentence(link: Link): string {
+  const where = link.region ? `in ${link.region}` : "in each app's own region"
+  const onDestroy = link.onDeprovision === 'retain' ? 'keeps its bucket' : 'deletes its bucket'
+  return `New buckets are created ${where}, named ${bucketNamePattern(link)}; destroying an add-on ${onDestroy}.`
+}
+
+function bucketNamePattern(link: Link): string {
+  return `${link.bucketPrefix}-<app>-<random>`
 }
 
 export function printLinks(links: TeamLink[]): void {
@@ -26,6 +38,8 @@ export function printLinkInfo(link: LinkInfo): void {
     Team: link.team.name,
     'AWS Account': link.awsAccountId,
     'Access Key': link.accessKeyId,
+    Region: link.region ?? "each app's own region",
+    'Bucket Names': bucketNamePattern(link),
     'On Deprovision': link.onDeprovision,
     Buckets: link.bucketCount,
     'Linked By': link.linkedBy,

@@ -2,9 +2,9 @@ import {Command, flags} from '@heroku-cli/command'
 import {color} from '@heroku/heroku-cli-util'
 import {Flags, ux} from '@oclif/core'
 
-import {connectBroker, type OnDeprovision} from '../../lib/broker.js'
+import {connectBroker, type LinkSettings} from '../../lib/broker.js'
 import {ByoS3Error, ExitCode} from '../../lib/errors.js'
-import {linkedMessage} from '../../lib/links.js'
+import {linkedMessage, settingsSentence} from '../../lib/links.js'
 import {readSecretAccessKey} from '../../lib/secret.js'
 
 export default class Link extends Command {
@@ -22,6 +22,16 @@ export default class Link extends Command {
         'printf %s "$AWS_SECRET_ACCESS_KEY" | <%= config.bin %> <%= command.id %> --team acme --access-key-id AKIAIOSFODNN7EXAMPLE --secret-stdin',
       description: 'read the secret access key from stdin, as in CI',
     },
+    {
+      command:
+        '<%= config.bin %> <%= command.id %> --team acme --region eu-central-1 --bucket-prefix acme-data',
+      description:
+        'keep the keys and change where new buckets go and how they are named (acme-data-<app>-<random>)',
+    },
+    {
+      command: '<%= config.bin %> <%= command.id %> --team acme --region app',
+      description: "create each new bucket in its app's own region again",
+    },
   ]
 
   static override flags = {
@@ -38,11 +48,19 @@ export default class Link extends Command {
         )
       },
     }),
+    'bucket-prefix': Flags.string({
+      description:
+        'first part of the name of every new bucket (default byo-s3): 3 to 20 lower-case letters, digits and hyphens; lets an AWS policy scope S3 rights to <prefix>-*',
+    }),
     'on-deprovision': Flags.option({
       description:
         'what destroying an add-on does with its bucket: delete it with its data, or keep it for the team',
       options: ['delete', 'retain'] as const,
     })(),
+    region: Flags.string({
+      description:
+        "AWS region for new buckets, such as eu-west-1, whatever the app's region; 'app' puts each bucket in its app's own region (the default)",
+    }),
     'secret-stdin': Flags.boolean({
       description: 'read the secret access key from stdin instead of prompting for it',
     }),
@@ -51,8 +69,12 @@ export default class Link extends Command {
   async run(): Promise<void> {
     const {flags} = await this.parse(Link)
     const {team} = flags
-    const onDeprovision = flags['on-deprovision']
-    if (!flags['access-key-id']) return this.changeSettings(team, onDeprovision)
+    const settings: LinkSettings = {
+      bucketPrefix: flags['bucket-prefix'],
+      onDeprovision: flags['on-deprovision'],
+      region: flags.region === 'app' ? null : flags.region,
+    }
+    if (!flags['access-key-id']) return this.changeSettings(team, settings)
 
     const broker = await connectBroker(this.heroku)
     const secretAccessKey = await readSecretAccessKey(flags['secret-stdin'])
@@ -61,27 +83,25 @@ export default class Link extends Command {
     const link = await broker.putLink(team, {
       accessKeyId: flags['access-key-id'],
       secretAccessKey,
-      onDeprovision: flags['on-deprovision'],
+      ...settings,
     })
     ux.action.stop()
 
     this.log(linkedMessage(link))
   }
 
-  private async changeSettings(team: string, onDeprovision: OnDeprovision | undefined) {
-    if (!onDeprovision) {
+  private async changeSettings(team: string, settings: LinkSettings) {
+    if (Object.values(settings).every((value) => value === undefined)) {
       throw new ByoS3Error(
-        'Pass --access-key-id to link the team, or a setting such as --on-deprovision to change it.',
+        'Pass --access-key-id to link the team, or a setting (--region, --bucket-prefix, --on-deprovision) to change it.',
         ExitCode.usage,
       )
     }
 
     const broker = await connectBroker(this.heroku)
     ux.action.start(`Changing the AWS link settings of team ${color.team(team)}`)
-    await broker.patchLink(team, {onDeprovision})
+    const link = await broker.patchLink(team, settings)
     ux.action.stop()
-    this.log(
-      `Destroying a byo-s3 add-on of team ${color.team(team)} now ${onDeprovision === 'retain' ? 'keeps its bucket' : 'deletes its bucket'}.`,
-    )
+    this.log(`Changed the AWS link of team ${color.team(team)}. ${settingsSentence(link)}`)
   }
 }

@@ -11,6 +11,8 @@ const link = {
   linkedBy: 'ada@acme.example',
   linkedAt: '2026-05-04T10:00:00Z',
   onDeprovision: 'retain',
+  region: 'eu-central-1',
+  bucketPrefix: 'acme-data',
   bucketCount: 3,
   verifiedAt: '2026-05-06T08:30:00Z',
 }
@@ -43,6 +45,8 @@ describe('heroku byo-s3:info', function () {
         'Team:           acme',
         'AWS Account:    111122223333',
         'Access Key:     AKIA************MPLE',
+        'Region:         eu-central-1',
+        'Bucket Names:   acme-data-<app>-<random>',
         'On Deprovision: retain',
         'Buckets:        3',
         'Linked By:      ada@acme.example',

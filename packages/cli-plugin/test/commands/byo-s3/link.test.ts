@@ -11,6 +11,9 @@ const linkReply = {
   created: true,
   linkedAt: '2026-05-04T10:00:00Z',
   linkedBy: 'admin@acme.example',
+  onDeprovision: 'delete',
+  region: null,
+  bucketPrefix: 'byo-s3',
   team: {id: '6a3c7d0e-6a0b-4b8e-9d52-1f5c8f0b2a11', name: 'acme'},
 }
 
@@ -42,7 +45,10 @@ describe('heroku byo-s3:link', function () {
     expect(error).to.equal(undefined)
     expect(stderr).to.equal('Linking team acme to AWS... done\n')
     expect(stdout).to.equal(
-      'Linked team acme to AWS account 123456789012. Developers can now run heroku addons:create byo-s3.\n',
+      'Linked team acme to AWS account 123456789012. ' +
+        "New buckets are created in each app's own region, named byo-s3-<app>-<random>; " +
+        'destroying an add-on deletes its bucket. ' +
+        'Developers can now run heroku addons:create byo-s3.\n',
     )
   })
 
@@ -90,7 +96,72 @@ describe('heroku byo-s3:link', function () {
     const {error, stdout} = await run(Link, ['--team', 'acme', '--on-deprovision', 'retain'])
 
     expect(error).to.equal(undefined)
-    expect(stdout).to.equal('Destroying a byo-s3 add-on of team acme now keeps its bucket.\n')
+    expect(stdout).to.equal(
+      'Changed the AWS link of team acme. ' +
+        "New buckets are created in each app's own region, named byo-s3-<app>-<random>; " +
+        'destroying an add-on keeps its bucket.\n',
+    )
+  })
+
+  it('sends the region and bucket prefix with the keys', async function () {
+    pipeSecret()
+    scope
+      .put('/admin/teams/acme/link', {
+        accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+        secretAccessKey: SECRET,
+        bucketPrefix: 'acme-data',
+        region: 'eu-central-1',
+      })
+      .reply(200, {...linkReply, region: 'eu-central-1', bucketPrefix: 'acme-data'})
+
+    const {error, stdout} = await run(Link, [
+      ...argv,
+      '--region',
+      'eu-central-1',
+      '--bucket-prefix',
+      'acme-data',
+    ])
+
+    expect(error).to.equal(undefined)
+    expect(stdout).to.contain(
+      'New buckets are created in eu-central-1, named acme-data-<app>-<random>;',
+    )
+  })
+
+  it('changes the region and prefix alone, and --region app goes back to the app’s region', async function () {
+    scope
+      .patch('/admin/teams/acme/link', {bucketPrefix: 'acme-data', region: 'eu-west-2'})
+      .reply(200, {...linkReply, region: 'eu-west-2', bucketPrefix: 'acme-data'})
+      .patch('/admin/teams/acme/link', {region: null})
+      .reply(200, {...linkReply, bucketPrefix: 'acme-data'})
+
+    const set = await run(Link, [
+      '--team',
+      'acme',
+      '--region',
+      'eu-west-2',
+      '--bucket-prefix',
+      'acme-data',
+    ])
+    const reset = await run(Link, ['--team', 'acme', '--region', 'app'])
+
+    expect(set.stdout).to.contain('created in eu-west-2, named acme-data-<app>-<random>')
+    expect(reset.stdout).to.contain("created in each app's own region")
+  })
+
+  it('shows the broker’s sentence and exits 5 when it refuses a setting', async function () {
+    scope.patch('/admin/teams/acme/link', {region: 'mars-north-1'}).reply(422, {
+      id: 'unsupported_region',
+      message: 'byo-s3 cannot create buckets in "mars-north-1". Supported AWS regions: us-east-1.',
+    })
+
+    const {error, stdout} = await run(Link, ['--team', 'acme', '--region', 'mars-north-1'])
+
+    expect(error?.message).to.equal(
+      'byo-s3 cannot create buckets in "mars-north-1". Supported AWS regions: us-east-1.',
+    )
+    expect((error as {oclif?: {exit?: number}})?.oclif?.exit).to.equal(5)
+    expect(stdout).to.equal('')
   })
 
   it('asks for an access key id or a setting when given neither', async function () {
@@ -107,7 +178,9 @@ describe('heroku byo-s3:link', function () {
     const {stdout} = await run(Link, argv)
 
     expect(stdout).to.equal(
-      'Updated the link of team acme to AWS account 123456789012 (access key AKIA************MPLE).\n',
+      'Updated the link of team acme to AWS account 123456789012 (access key AKIA************MPLE). ' +
+        "New buckets are created in each app's own region, named byo-s3-<app>-<random>; " +
+        'destroying an add-on deletes its bucket.\n',
     )
   })
 
