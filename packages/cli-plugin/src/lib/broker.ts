@@ -118,31 +118,49 @@ export class BrokerClient {
   }
 
   private async request<T>(method: Method, path: string, body?: unknown): Promise<T> {
-    const response = await this.send(method, path, body)
-    const text = await response.text()
-    if (!response.ok) throw errorFromResponse(response.status, text, this.baseUrl)
+    const credentials = {authorization: `Bearer ${this.token}`}
+    return callBroker<T>(this.baseUrl, {body, credentials, method, path, timeoutMs: this.timeoutMs})
+  }
+}
 
-    return parseReply(text, this.baseUrl) as T
+export type BrokerCall = {
+  body?: unknown
+  /** The one header that says who calls: a Heroku token, or an add-on's SSO payload. */
+  credentials: Record<string, string>
+  method: Method
+  path: string
+  timeoutMs?: number
+}
+
+/**
+ * One request to the broker, at an absolute URL under `baseUrl`, answered with its JSON reply or
+ * a one-line ByoS3Error.
+ */
+export async function callBroker<T>(
+  baseUrl: string,
+  {body, credentials, method, path, timeoutMs = 30_000}: BrokerCall,
+): Promise<T> {
+  let response: Response
+  try {
+    response = await fetch(baseUrl + path, {
+      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: {
+        accept: 'application/json',
+        ...credentials,
+        ...(body === undefined ? {} : {'content-type': 'application/json'}),
+        'user-agent': `byo-s3-cli/${version}`,
+      },
+      method,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs),
+    })
+  } catch (error) {
+    throw unreachable(baseUrl, error, timeoutMs)
   }
 
-  private async send(method: Method, path: string, body?: unknown): Promise<Response> {
-    try {
-      return await fetch(this.baseUrl + path, {
-        body: body === undefined ? undefined : JSON.stringify(body),
-        headers: {
-          accept: 'application/json',
-          authorization: `Bearer ${this.token}`,
-          ...(body === undefined ? {} : {'content-type': 'application/json'}),
-          'user-agent': `byo-s3-cli/${version}`,
-        },
-        method,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.timeoutMs),
-      })
-    } catch (error) {
-      throw unreachable(this.baseUrl, error, this.timeoutMs)
-    }
-  }
+  const text = await response.text()
+  if (!response.ok) throw errorFromResponse(response.status, text, baseUrl)
+  return parseReply(text, baseUrl) as T
 }
 
 export async function connectBroker(heroku: APIClient): Promise<BrokerClient> {
