@@ -7,6 +7,7 @@ export const ExitCode = {
   notFound: 4,
   refused: 5,
   unreachable: 6,
+  upstream: 7,
 } as const
 
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode]
