@@ -1,5 +1,8 @@
 import {ByoS3Error, ExitCode} from './errors.js'
 
+/** The broker could not reach Heroku or AWS, or a router in front of it found it unavailable. */
+const UPSTREAM = new Set([502, 503, 504])
+
 /**
  * Turns a broker reply that is not a success into a one-line error. The broker's own sentence
  * wins; the fallbacks cover replies from something that is not the broker (a proxy, a router).
@@ -35,6 +38,7 @@ function exitCodeFor(status: number): ExitCode {
   if (status === 401 || status === 403) return ExitCode.unauthorised
   if (status === 404) return ExitCode.notFound
   if (status === 409 || status === 422) return ExitCode.refused
+  if (UPSTREAM.has(status)) return ExitCode.upstream
   return ExitCode.generic
 }
 
@@ -42,7 +46,8 @@ function hintFor(status: number): string {
   if (status === 401) return '. Run heroku login and try again.'
   if (status === 403) return '. Ask an admin of the team to run this command.'
   if (status === 404) return '. Check the team name and BYO_S3_BROKER_URL.'
-  if (status >= 500) return '. Try again in a few minutes.'
+  if (UPSTREAM.has(status)) return '. Try again in a few minutes.'
+  if (status >= 500) return ". Try again, and if it keeps failing, contact the broker's operator."
   return '. Check the command and try again.'
 }
 

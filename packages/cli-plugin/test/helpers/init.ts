@@ -24,11 +24,21 @@ function notStubbed(name: string) {
 }
 
 // ux.action writes through a stream it captured at load time, so captureOutput would miss the
-// spinner text. Writing it to stderr ourselves keeps it assertable.
+// spinner text. Writing it to stderr ourselves keeps it assertable. Like the real spinner, stop
+// prints nothing when no spinner is running.
 export const mochaHooks = {
   beforeEach() {
-    ux.action.start = (action: string) => process.stderr.write(`${action}... `) && undefined
-    ux.action.stop = (message = 'done') => process.stderr.write(`${message}\n`) && undefined
+    let spinning = false
+    ux.action.start = (action: string) => {
+      spinning = true
+      process.stderr.write(`${action}... `)
+    }
+
+    ux.action.stop = (message = 'done') => {
+      if (spinning) process.stderr.write(`${message}\n`)
+      spinning = false
+    }
+
     Object.assign(terminal, {
       isInteractive: () => false,
       prompt: notStubbed('prompt'),

@@ -2,10 +2,11 @@ import {expect} from 'chai'
 import {execFile} from 'node:child_process'
 import {mkdtemp, rm} from 'node:fs/promises'
 import {createRequire} from 'node:module'
+import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {promisify} from 'node:util'
+import {promisify, stripVTControlCharacters} from 'node:util'
 
 const run = promisify(execFile)
 const require = createRequire(import.meta.url)
@@ -18,8 +19,13 @@ describe('the plugin in the real Heroku CLI', function () {
   let home: string
 
   function herokuCli(...args: string[]) {
+    return herokuCliWith({}, ...args)
+  }
+
+  function herokuCliWith(extraEnv: NodeJS.ProcessEnv, ...args: string[]) {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
+      ...extraEnv,
       DISABLE_TELEMETRY: 'true',
       HEROKU_API_KEY: 'heroku-token-for-tests',
       HEROKU_SKIP_NEW_VERSION_CHECK: 'true',
@@ -67,4 +73,38 @@ describe('the plugin in the real Heroku CLI', function () {
     expect(stdout).to.match(/byo-s3:unlink\s+unlink a Heroku Team/)
     expect(stdout).to.match(/byo-s3:verify\s+check a team's AWS keys now/)
   })
+
+  it('prints one error line and exits 2 on an unknown flag', async function () {
+    const failure = await herokuCli('byo-s3:links', '--no-such-flag').then(
+      () => expect.fail('expected the command to fail'),
+      (error: {code: number; stderr: string}) => error,
+    )
+
+    expect(failure.code).to.equal(2)
+    expect(stripVTControlCharacters(failure.stderr)).to.equal(
+      ' ›   Error: Nonexistent flag: --no-such-flag. See more help with --help.\n',
+    )
+  })
+
+  it('prints one error line and exits 6 when the broker cannot be reached', async function () {
+    const broker = `http://127.0.0.1:${await closedPort()}`
+
+    const failure = await herokuCliWith({BYO_S3_BROKER_URL: broker}, 'byo-s3:links').then(
+      () => expect.fail('expected the command to fail'),
+      (error: {code: number; stderr: string}) => error,
+    )
+
+    expect(failure.code).to.equal(6)
+    expect(stripVTControlCharacters(failure.stderr)).to.match(
+      /^ › {3}Error: Could not reach the byo-s3 broker at http:\/\/127\.0\.0\.1:\d+: .+\. Check BYO_S3_BROKER_URL\.\n$/,
+    )
+  })
 })
+
+async function closedPort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const {port} = server.address() as {port: number}
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}

@@ -1,11 +1,12 @@
-import {Command, flags} from '@heroku-cli/command'
+import {flags} from '@heroku-cli/command'
 import {color, hux} from '@heroku/heroku-cli-util'
 import {Flags, ux} from '@oclif/core'
 
+import {ByoS3Command} from '../../lib/command.js'
 import {connectBroker} from '../../lib/broker.js'
 import {failureLines, printBuckets} from '../../lib/buckets.js'
 
-export default class Buckets extends Command {
+export default class Buckets extends ByoS3Command {
   static override description = 'list every byo-s3 bucket of a team, with its app, region and state'
 
   static override examples = [

@@ -1,11 +1,12 @@
-import {Command, flags} from '@heroku-cli/command'
+import {flags} from '@heroku-cli/command'
 import {color, hux} from '@heroku/heroku-cli-util'
 import {Flags, ux} from '@oclif/core'
 
+import {ByoS3Command} from '../../lib/command.js'
 import {connectBroker} from '../../lib/broker.js'
 import {printLinkInfo} from '../../lib/links.js'
 
-export default class Info extends Command {
+export default class Info extends ByoS3Command {
   static override description =
     "show a team's AWS link: account, key, settings, who linked it and how many buckets it has"
 

@@ -1,13 +1,14 @@
-import {Command, flags} from '@heroku-cli/command'
+import {flags} from '@heroku-cli/command'
 import {color} from '@heroku/heroku-cli-util'
 import {Flags, ux} from '@oclif/core'
 
 import {connectBroker, type LinkSettings} from '../../lib/broker.js'
+import {ByoS3Command} from '../../lib/command.js'
 import {ByoS3Error, ExitCode} from '../../lib/errors.js'
 import {linkedMessage, settingsSentence} from '../../lib/links.js'
 import {readSecretAccessKey} from '../../lib/secret.js'
 
-export default class Link extends Command {
+export default class Link extends ByoS3Command {
   static override description =
     'link a Heroku Team to an AWS account, so its apps can create byo-s3 add-ons'
 

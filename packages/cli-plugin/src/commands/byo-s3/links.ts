@@ -1,11 +1,11 @@
-import {Command} from '@heroku-cli/command'
 import {hux} from '@heroku/heroku-cli-util'
 import {Flags} from '@oclif/core'
 
+import {ByoS3Command} from '../../lib/command.js'
 import {connectBroker} from '../../lib/broker.js'
 import {printLinks} from '../../lib/links.js'
 
-export default class Links extends Command {
+export default class Links extends ByoS3Command {
   static override description =
     'list your teams, your role in each and the AWS account each is linked to'
 

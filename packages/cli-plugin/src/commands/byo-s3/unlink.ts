@@ -1,11 +1,12 @@
-import {Command, flags} from '@heroku-cli/command'
+import {flags} from '@heroku-cli/command'
 import {color} from '@heroku/heroku-cli-util'
 import {Flags, ux} from '@oclif/core'
 
+import {ByoS3Command} from '../../lib/command.js'
 import {connectBroker} from '../../lib/broker.js'
 import {confirmUnlink} from '../../lib/confirm.js'
 
-export default class Unlink extends Command {
+export default class Unlink extends ByoS3Command {
   static override description = 'unlink a Heroku Team from its AWS account'
 
   static override examples = ['<%= config.bin %> <%= command.id %> --team acme --confirm acme']

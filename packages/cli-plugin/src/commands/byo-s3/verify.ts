@@ -1,11 +1,12 @@
-import {Command, flags} from '@heroku-cli/command'
+import {flags} from '@heroku-cli/command'
 import {color, hux} from '@heroku/heroku-cli-util'
 import {Flags, ux} from '@oclif/core'
 
+import {ByoS3Command} from '../../lib/command.js'
 import {connectBroker} from '../../lib/broker.js'
 import {missingError, notCheckedMessage, verifyLines} from '../../lib/verify.js'
 
-export default class Verify extends Command {
+export default class Verify extends ByoS3Command {
   static override description =
     "check a team's AWS keys now and list each permission provisioning needs"
 

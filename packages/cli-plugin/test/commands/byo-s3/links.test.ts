@@ -83,7 +83,7 @@ describe('heroku byo-s3:links', function () {
     expect(stdout).to.equal('')
   })
 
-  it('explains a failure that carries no broker message', async function () {
+  it('explains a failure that carries no broker message and exits 7 for an unavailable broker', async function () {
     scope
       .get('/admin/links')
       .reply(503, '<html>Application error</html>', {'content-type': 'text/html'})
@@ -93,7 +93,7 @@ describe('heroku byo-s3:links', function () {
     expect(error?.message).to.equal(
       `The byo-s3 broker at ${BROKER} answered HTTP 503. Try again in a few minutes.`,
     )
-    expect(error?.oclif?.exit).to.equal(1)
+    expect(error?.oclif?.exit).to.equal(7)
   })
 
   it('exits 6 when the broker cannot be reached', async function () {

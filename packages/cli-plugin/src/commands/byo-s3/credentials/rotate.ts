@@ -1,4 +1,4 @@
-import {Command, flags} from '@heroku-cli/command'
+import {flags} from '@heroku-cli/command'
 import {color, hux} from '@heroku/heroku-cli-util'
 import {Args, Flags, ux} from '@oclif/core'
 
@@ -10,9 +10,10 @@ import {
   type Rotation,
   rotationPolling,
 } from '../../../lib/addon-credentials.js'
+import {ByoS3Command} from '../../../lib/command.js'
 import {ByoS3Error, ExitCode} from '../../../lib/errors.js'
 
-export default class Rotate extends Command {
+export default class Rotate extends ByoS3Command {
   static override args = {
     addon: Args.string({
       description: 'name or id of the byo-s3 add-on, when the app has more than one',
