@@ -35,7 +35,7 @@ import type {AwsCredentials} from '../aws/clients.js'
 import {waitUntilKeyWorks} from '../aws/readiness.js'
 import {BrokerError} from '../errors.js'
 import {withPartnerToken} from '../heroku/partner-token.js'
-import {ROTATE} from '../jobs/queue.js'
+import {DELETE_OLD_KEY, ROTATE} from '../jobs/queue.js'
 import {configVarsFor} from '../provisioning/config-vars.js'
 import {isTransient, reasonFor} from '../provisioning/failures.js'
 import {linkCredentials} from '../provisioning/link-credentials.js'
@@ -95,12 +95,24 @@ export async function runRotationJob(
   )
 }
 
+/**
+ * Queues a running rotation's job: to run now, or, once the old key's deletion is due at a set
+ * time, to run then. A job already waiting absorbs the repeat.
+ */
+export async function queueRotationJob(
+  services: Services,
+  rotation: Pick<Rotation, 'addonId' | 'oldKeyDeletesAt'>,
+): Promise<void> {
+  const {addonId, oldKeyDeletesAt} = rotation
+  if (oldKeyDeletesAt)
+    await services.jobs.send(DELETE_OLD_KEY, addonId, {startAfter: oldKeyDeletesAt})
+  else await services.jobs.send(ROTATE, addonId)
+}
+
 /** Queues every running rotation's job again, for jobs lost with their process or queue. */
 export async function queueRunningRotations(services: Services): Promise<void> {
   for (const rotation of await runningRotations(services.pool)) {
-    await services.jobs.send(ROTATE, rotation.addonId, {
-      startAfter: rotation.oldKeyDeletesAt ?? undefined,
-    })
+    await queueRotationJob(services, rotation)
   }
 }
 
@@ -120,8 +132,7 @@ async function rotationSteps(
     secretAccessKey: keyRing.unseal(rotation.newSecretAccessKeySealed!),
   })
   const step = stepRunner(services, db, resource, rotation, log)
-  const scheduleOldKeyDeletion = () =>
-    services.jobs.send(ROTATE, resource.id, {startAfter: rotation.oldKeyDeletesAt!})
+  const scheduleOldKeyDeletion = () => queueRotationJob(services, rotation)
 
   await step('new_key_created', async () => {
     await deleteLeftoverKeys(services, db, resource, iam, log)
