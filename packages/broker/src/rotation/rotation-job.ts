@@ -4,10 +4,13 @@
  * when it is done; a retried or resumed job skips the recorded ones. Between any two steps the
  * app's config vars hold a key that exists in IAM.
  *
- *   rotating ─► new_key_created ─► new_key_works ─► config_updated ─► app_key_recorded ─┐
- *                                                                                        │
- *   done ◄─ old_key_deleted ◄─ (the same job, queued to start when the overlap ends) ◄─ old_key_scheduled
- *                                                                          overlap ──────┘
+ *   rotating ─► new_key_created ─► new_key_works ─► config_updated ─┐
+ *                                                                   │
+ *   overlap  ◄─ app_key_recorded ◄──────────────────────────────────┘
+ *      │
+ *      └─► old_key_scheduled ··· delete-old-key job at old_key_deletes_at ···► old_key_deleted
+ *                                                                                    │
+ *   done ◄───────────────────────────────────────────────────────────────────────────┘
  *
  *   new_key_created    keys other than A (left by a failed rotation) are deleted once Heroku's
  *                      config vars confirm A is the app's, then B is created and stored sealed
@@ -15,7 +18,7 @@
  *   config_updated     Heroku holds B in the config vars, and the app restarts with it
  *   app_key_recorded   resources holds B as the app's key; A is deleted at old_key_deletes_at
  *   old_key_scheduled  a pg-boss job waits until then; the time is in the database, so a lost
- *                      job is queued again and a job that wakes early goes back to sleep
+ *                      job is queued again, and a job that wakes early goes back to sleep
  *   old_key_deleted    A is gone
  *
  *   transient error ─► the job throws; pg-boss retries it and it resumes at the first step not
@@ -104,9 +107,9 @@ export async function queueRotationJob(
   rotation: Pick<Rotation, 'addonId' | 'oldKeyDeletesAt'>,
 ): Promise<void> {
   const {addonId, oldKeyDeletesAt} = rotation
-  if (oldKeyDeletesAt)
-    await services.jobs.send(DELETE_OLD_KEY, addonId, {startAfter: oldKeyDeletesAt})
-  else await services.jobs.send(ROTATE, addonId)
+  if (!oldKeyDeletesAt) return services.jobs.send(ROTATE, addonId)
+
+  await services.jobs.send(DELETE_OLD_KEY, addonId, {startAfter: oldKeyDeletesAt})
 }
 
 /** Queues every running rotation's job again, for jobs lost with their process or queue. */
@@ -158,7 +161,8 @@ async function rotationSteps(
     return {newSecretAccessKeySealed: null}
   })
   if (!(await overlapEnded(db, rotation.id))) {
-    // A job queued again, or run by a process whose clock is ahead, goes back to sleep.
+    // Too early: a retried job, or one queued again. An earlier run scheduled the deletion;
+    // schedule it again in case that job was lost (a waiting one absorbs the repeat).
     if (wokeUp) await scheduleOldKeyDeletion()
     return
   }

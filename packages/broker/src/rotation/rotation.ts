@@ -30,6 +30,7 @@ export async function startRotation(services: Services, addonId: string): Promis
   return withResourceLock(services.pool, addonId, async (db) => {
     const resource = await findResource(db, addonId)
     if (!resource) throw unknownAddon(addonId)
+
     if (resource.state !== 'provisioned' || !resource.appAccessKeyId) {
       throw notProvisioned(resource)
     }
