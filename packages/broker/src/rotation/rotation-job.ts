@@ -54,6 +54,7 @@ import {
   runningRotation,
   runningRotations,
   startOverlap,
+  stopRotationOnDeprovision,
 } from '../storage/rotations.js'
 import {findTeamLink} from '../storage/team-links.js'
 
@@ -81,7 +82,7 @@ export async function runRotationJob(
         if (cleaningUp) await fail(services, db, resource, rotation, undefined, log, lastAttempt)
         else await rotationSteps(services, db, resource, rotation, log)
       } catch (error) {
-        if (error instanceof Stopped) return stop(db, rotation, log, scope)
+        if (error instanceof Stopped) return stop(db, log, scope)
         if (error instanceof JobInterrupted) throw error
         // fail() throws only what is worth retrying; the retry resumes the clean-up.
         if (cleaningUp) throw error
@@ -356,17 +357,8 @@ async function fail(
   log.warn(scope, 'rotation failed')
 }
 
-async function stop(
-  db: PoolClient,
-  rotation: Rotation,
-  log: Logger,
-  scope: Record<string, unknown>,
-): Promise<void> {
-  await recordRotationStep(db, rotation.id, 'stopped', {
-    state: 'failed',
-    failureReason: 'The add-on was deprovisioned during the rotation; its keys go with it.',
-    newSecretAccessKeySealed: null,
-    finishedAt: new Date(),
-  })
-  log.info(scope, 'rotation stopped: deprovisioned')
+async function stop(db: PoolClient, log: Logger, scope: {addonId: string}): Promise<void> {
+  if (await stopRotationOnDeprovision(db, scope.addonId)) {
+    log.info(scope, 'rotation stopped: deprovisioned')
+  }
 }

@@ -357,13 +357,30 @@ describe('the rotation job', () => {
 
     expect((await deprovision(broker, uuid)).statusCode).to.equal(204)
     await runDeprovision(broker, uuid)
-    await runRotation(broker, uuid)
 
     expect(users.has(`byo-s3-${uuid}`), 'the IAM user and both keys are gone').to.equal(false)
     expect((await stateOf(broker, uuid)).state).to.equal('deprovisioned')
     const [row] = await rotationRows(broker, uuid)
     expect(row.state).to.equal('failed')
     expect(row.failureReason).to.contain('deprovisioned during the rotation')
+    expect(row.newSecretAccessKeySealed).to.equal(null)
+  })
+
+  it('stops before its next step when a DELETE arrives while it waits for a retry', async () => {
+    const {uuid, iam, config} = await provisionedAddon(broker)
+    await startRotation(broker.app.services, uuid)
+    crashAfter = 'new_key_created'
+    await runRotation(broker, uuid).catch(() => {})
+    crashAfter = undefined
+    const callsBefore = iam.length
+
+    await deprovision(broker, uuid)
+    await runRotation(broker, uuid)
+
+    expect(iam.length, 'no AWS call after the DELETE').to.equal(callsBefore)
+    expect(config.patches).to.have.length(1)
+    const [row] = await rotationRows(broker, uuid)
+    expect(row.state).to.equal('failed')
     expect(row.newSecretAccessKeySealed).to.equal(null)
   })
 
@@ -374,7 +391,6 @@ describe('the rotation job', () => {
 
     await deprovision(broker, uuid)
     await runDeprovision(broker, uuid)
-    await endOverlap(broker, uuid)
     await runRotation(broker, uuid)
 
     expect(users.has(`byo-s3-${uuid}`)).to.equal(false)
