@@ -72,7 +72,11 @@ export class JobQueue {
    * Queues work on one add-on, to start at once or at `startAfter`; a second request while one
    * waits is folded into it.
    */
-  async send(queue: string, addonId: string, {startAfter}: {startAfter?: Date} = {}) {
+  async send(
+    queue: string,
+    addonId: string,
+    {startAfter}: {startAfter?: Date} = {},
+  ): Promise<void> {
     await this.#boss.send(queue, {addonId}, {singletonKey: addonId, startAfter})
   }
 

@@ -145,7 +145,7 @@ export async function overlapEnded(db: Queryable, id: string): Promise<boolean> 
   return row?.ended === true
 }
 
-export const DEPROVISIONED_DURING_ROTATION =
+const DEPROVISIONED_DURING_ROTATION =
   'The add-on was deprovisioned during the rotation; its keys go with it.'
 
 /**
