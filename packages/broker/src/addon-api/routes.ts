@@ -44,12 +44,14 @@ export async function addonApi(app: FastifyInstance, {services}: {services: Serv
 
   app.post<AddonParams>(
     '/addons/:id/credentials/rotate',
-    {schema: {params, response: {202: rotationView}}},
+    {schema: {params, response: {200: rotationView, 202: rotationView}}},
     async (request, reply) => {
       const {addonId, userId} = addonCaller(request, services.config.ssoSalt, request.params.id)
+      // 202 for a rotation started now, 200 for the one already running (or in its overlap).
+      const running = ['rotating', 'overlap'].includes((await rotationOf(services, addonId)).state)
       const view = await startRotation(services, addonId)
       request.log.info({addonId, userId, state: view.state}, 'credential rotation requested')
-      return reply.status(202).send(view)
+      return reply.status(running ? 200 : 202).send(view)
     },
   )
 }

@@ -1,7 +1,7 @@
 import type {APIClient} from '@heroku-cli/command'
 
 import {brokerUrl} from './broker-url.js'
-import {callBroker} from './broker.js'
+import {callBroker, callBrokerForReply} from './broker.js'
 import {ByoS3Error, ExitCode} from './errors.js'
 
 /** What the broker says of an add-on's keys; key ids are not secret, and no secret is in it. */
@@ -88,8 +88,16 @@ export class AddonBroker {
     return this.call('GET', `/addons/${encodeURIComponent(this.addon.id)}/credentials`)
   }
 
-  async rotate(): Promise<Rotation> {
-    return this.call('POST', `/addons/${encodeURIComponent(this.addon.id)}/credentials/rotate`)
+  /** Starts a rotation; `started` is false when one was running already and is returned instead. */
+  async rotate(): Promise<{rotation: Rotation; started: boolean}> {
+    const credentials = {'x-addon-sso': await this.ssoHeader()}
+    const path = `/addons/${encodeURIComponent(this.addon.id)}/credentials/rotate`
+    const reply = await callBrokerForReply<Rotation>(this.baseUrl, {
+      credentials,
+      method: 'POST',
+      path,
+    })
+    return {rotation: reply.body, started: reply.status === 202}
   }
 
   private async call<T>(method: 'GET' | 'POST', path: string): Promise<T> {

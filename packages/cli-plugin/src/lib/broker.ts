@@ -136,10 +136,16 @@ export type BrokerCall = {
  * One request to the broker, at an absolute URL under `baseUrl`, answered with its JSON reply or
  * a one-line ByoS3Error.
  */
-export async function callBroker<T>(
+export async function callBroker<T>(baseUrl: string, call: BrokerCall): Promise<T> {
+  const {body} = await callBrokerForReply<T>(baseUrl, call)
+  return body
+}
+
+/** As callBroker, with the reply's status, for the few answers whose status tells something. */
+export async function callBrokerForReply<T>(
   baseUrl: string,
   {body, credentials, method, path, timeoutMs = 30_000}: BrokerCall,
-): Promise<T> {
+): Promise<{body: T; status: number}> {
   let response: Response
   try {
     response = await fetch(baseUrl + path, {
@@ -160,7 +166,7 @@ export async function callBroker<T>(
 
   const text = await response.text()
   if (!response.ok) throw errorFromResponse(response.status, text, baseUrl)
-  return parseReply(text, baseUrl) as T
+  return {body: parseReply(text, baseUrl) as T, status: response.status}
 }
 
 export async function connectBroker(heroku: APIClient): Promise<BrokerClient> {

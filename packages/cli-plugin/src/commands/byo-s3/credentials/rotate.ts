@@ -49,7 +49,20 @@ Any collaborator of the app may run it; your Heroku token is not sent to the bro
     ux.action.start(
       `Rotating the credentials of ${color.addon(addon.name)} on ${color.app(flags.app)}`,
     )
-    let rotation = await broker.rotate()
+    const {rotation: current, started} = await broker.rotate()
+    if (!started && current.state === 'overlap') {
+      ux.action.stop('already done')
+      throw new ByoS3Error(
+        `The add-on's key was rotated at ${current.startedAt}; the old key ${current.previousAccessKeyId} is deleted at ${current.previousKeyDeletesAt}, and the next rotation can start after that.`,
+        ExitCode.refused,
+      )
+    }
+
+    let rotation = current
+    if (!started && flags.wait) {
+      ux.action.stop(`a rotation started at ${current.startedAt} is running already`)
+      ux.action.start('Waiting for it')
+    }
     if (flags.wait) rotation = await this.waitForNewKey(broker, rotation)
     ux.action.stop(rotation.state === 'rotating' ? 'started' : 'done')
 

@@ -119,6 +119,41 @@ describe('heroku byo-s3:credentials:rotate', function () {
     expect(stdout).to.contain('heroku addons:open byo-s3 -a shop')
   })
 
+  it('waits for a rotation that was running already, saying so', async function () {
+    herokuFinds()
+    herokuSignsIn()
+    brokerScope()
+      .post(`/addons/${ADDON_ID}/credentials/rotate`)
+      .reply(200, rotating)
+      .get(`/addons/${ADDON_ID}/credentials`)
+      .reply(200, rotated)
+
+    const {error, stderr, stdout} = await run(Rotate, ['-a', 'shop'])
+
+    expect(error).to.equal(undefined)
+    expect(stderr).to.equal(
+      'Rotating the credentials of byo-s3-angular-71234 on shop... ' +
+        'a rotation started at 2026-12-03T10:00:00.000Z is running already\n' +
+        'Waiting for it... done\n',
+    )
+    expect(stdout).to.contain('The app now uses access key AKIANEWKEY0000000002.')
+  })
+
+  it('refuses with exit 5 while the last rotation’s old key still works, saying until when', async function () {
+    herokuFinds()
+    herokuSignsIn()
+    brokerScope().post(`/addons/${ADDON_ID}/credentials/rotate`).reply(200, rotated)
+
+    const {error, stdout} = await run(Rotate, ['-a', 'shop'])
+
+    expect(error?.message).to.equal(
+      "The add-on's key was rotated at 2026-12-03T10:00:00.000Z; the old key AKIAOLDKEY0000000001 " +
+        'is deleted at 2026-12-03T11:00:00.000Z, and the next rotation can start after that.',
+    )
+    expect(exitOf(error)).to.equal(5)
+    expect(stdout).to.equal('')
+  })
+
   it('takes the add-on by name when one is given', async function () {
     nock(HEROKU).get('/apps/shop/addons/byo-s3-angular-71234').reply(200, addon)
     herokuSignsIn()
