@@ -1,6 +1,7 @@
 import fastifyPostgres from '@fastify/postgres'
 import Fastify, {type FastifyInstance} from 'fastify'
 import type {FastifyBaseLogger as Logger} from 'fastify'
+import {addonApi} from './addon-api/routes.js'
 import {adminApi} from './admin-api/routes.js'
 import {createAwsClients} from './aws/clients.js'
 import type {Config} from './config/config.js'
@@ -84,6 +85,7 @@ export async function buildApp({
   await app.register(health, {pool: services.pool})
   await app.register(partnerApi, {services})
   await app.register(adminApi, {services})
+  await app.register(addonApi, {services})
   await app.register(dashboardSite, {services})
   return app
 }

@@ -1,5 +1,6 @@
-import {CreateAccessKeyCommand, CreateUserCommand, PutUserPolicyCommand} from '@aws-sdk/client-iam'
+import {CreateUserCommand, PutUserPolicyCommand} from '@aws-sdk/client-iam'
 
+import {issueAccessKey} from './access-keys.js'
 import type {AwsClients, AwsCredentials} from './clients.js'
 import {appPolicyFor} from './policy.js'
 import {isAwsError} from './service-errors.js'
@@ -65,10 +66,5 @@ export async function createAccessKey(
   const iam = clients.iam(credentials)
   await deleteAccessKeys(iam, iamUserName)
 
-  const {AccessKey: key} = await iam.send(new CreateAccessKeyCommand({UserName: iamUserName}))
-  if (!key?.AccessKeyId || !key.SecretAccessKey) {
-    throw new Error(`CreateAccessKey for ${iamUserName} answered without a key`)
-  }
-
-  return {accessKeyId: key.AccessKeyId, secretAccessKey: key.SecretAccessKey}
+  return issueAccessKey(iam, iamUserName)
 }

@@ -1,14 +1,13 @@
 import {
-  DeleteAccessKeyCommand,
   DeleteUserCommand,
   DeleteUserPolicyCommand,
   DetachUserPolicyCommand,
   type IAMClient,
-  paginateListAccessKeys,
   paginateListAttachedUserPolicies,
   paginateListUserPolicies,
 } from '@aws-sdk/client-iam'
 
+import {deleteAccessKey, listAccessKeyIds} from './access-keys.js'
 import type {AwsClients, AwsCredentials} from './clients.js'
 import {isAwsError} from './service-errors.js'
 
@@ -43,18 +42,10 @@ export async function deleteUser(
   }
 }
 
+/** Every key of the user, including a second one a rotation left or is using. */
 export async function deleteAccessKeys(iam: IAMClient, userName: string): Promise<void> {
-  const keyIds: string[] = []
-  for await (const page of paginateListAccessKeys({client: iam}, {UserName: userName})) {
-    for (const key of page.AccessKeyMetadata ?? []) {
-      if (key.AccessKeyId) keyIds.push(key.AccessKeyId)
-    }
-  }
-
-  for (const keyId of keyIds) {
-    await ignoringMissing(
-      iam.send(new DeleteAccessKeyCommand({UserName: userName, AccessKeyId: keyId})),
-    )
+  for (const keyId of await listAccessKeyIds(iam, userName)) {
+    await deleteAccessKey(iam, userName, keyId)
   }
 }
 

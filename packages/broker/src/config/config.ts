@@ -20,6 +20,8 @@ export interface Config {
   herokuApiUrl: string
   herokuIdUrl: string
   aws: AwsSettings
+  /** How long a rotated-out access key keeps working before it is deleted. */
+  rotationOverlapMinutes: number
   logLevel: string
 }
 
@@ -73,6 +75,7 @@ export function loadConfig(
       },
       forcePathStyle: vars.S3_FORCE_PATH_STYLE,
     },
+    rotationOverlapMinutes: vars.ROTATION_OVERLAP_MINUTES,
     logLevel: vars.LOG_LEVEL,
   }
 }

@@ -21,6 +21,13 @@ export const environmentSchema = {
     AWS_ENDPOINT_URL_IAM: httpUrl,
     AWS_ENDPOINT_URL_STS: httpUrl,
     S3_FORCE_PATH_STYLE: {type: 'boolean', default: false},
+    // Heroku asks partners to keep an old credential working for an hour or two after a change.
+    ROTATION_OVERLAP_MINUTES: {
+      type: 'number',
+      exclusiveMinimum: 0,
+      maximum: 7 * 24 * 60,
+      default: 60,
+    },
     LOG_LEVEL: {
       type: 'string',
       enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
@@ -45,6 +52,7 @@ export interface Environment {
   AWS_ENDPOINT_URL_IAM?: string
   AWS_ENDPOINT_URL_STS?: string
   S3_FORCE_PATH_STYLE: boolean
+  ROTATION_OVERLAP_MINUTES: number
   LOG_LEVEL: string
 }
 

@@ -1,4 +1,5 @@
 import type {Services} from '../services.js'
+import {HerokuApiError} from './http.js'
 import type {Queryable} from '../storage/db.js'
 import {type Resource, updateResource} from '../storage/resources.js'
 
@@ -37,4 +38,20 @@ export async function freshPartnerToken(
   await updateResource(db, resource.id, sealed)
   Object.assign(resource, sealed)
   return tokens.accessToken
+}
+
+/** Calls the Platform API; a 401 means the token was revoked early, so refresh once and retry. */
+export async function withPartnerToken<T>(
+  services: Services,
+  db: Queryable,
+  resource: Parameters<typeof freshPartnerToken>[2],
+  call: (token: string) => Promise<T>,
+): Promise<T> {
+  try {
+    return await call(await freshPartnerToken(services, db, resource))
+  } catch (error) {
+    if (!(error instanceof HerokuApiError && error.status === 401)) throw error
+
+    return call(await freshPartnerToken(services, db, resource, {force: true}))
+  }
 }

@@ -49,6 +49,15 @@ export class HerokuPlatform {
     })
   }
 
+  /** The add-on's config vars as Heroku holds them; values include secrets, never log them. */
+  getAddonConfig(token: string, addonId: string): Promise<{name: string; value: string | null}[]> {
+    return this.get(
+      token,
+      `/addons/${encodeURIComponent(addonId)}/config`,
+      "read the add-on's config vars",
+    )
+  }
+
   async markProvisioned(token: string, addonId: string): Promise<void> {
     await callHeroku({
       method: 'POST',

@@ -3,6 +3,7 @@ import PgBoss from 'pg-boss'
 
 export const PROVISION = 'provision'
 export const DEPROVISION = 'deprovision'
+export const ROTATE = 'rotate'
 
 export interface AddonJob {
   addonId: string
@@ -51,11 +52,24 @@ export class JobQueue {
       retryBackoff: true,
       expireInSeconds: 60 * 60,
     })
+    // A rotation's job runs once to swap the keys and once more, after the overlap, to delete
+    // the old one; each run has ten retries from 10 s, about three hours.
+    await this.#boss.createQueue(ROTATE, {
+      name: ROTATE,
+      policy: 'stately',
+      retryLimit: 10,
+      retryDelay: 10,
+      retryBackoff: true,
+      expireInSeconds: 15 * 60,
+    })
   }
 
-  /** Queues work on one add-on; a second request while one waits is folded into it. */
-  async send(queue: string, addonId: string): Promise<void> {
-    await this.#boss.send(queue, {addonId}, {singletonKey: addonId})
+  /**
+   * Queues work on one add-on, to start at once or at `startAfter`; a second request while one
+   * waits is folded into it.
+   */
+  async send(queue: string, addonId: string, {startAfter}: {startAfter?: Date} = {}) {
+    await this.#boss.send(queue, {addonId}, {singletonKey: addonId, startAfter})
   }
 
   async work(

@@ -1,10 +1,11 @@
 import type {FastifyBaseLogger} from 'fastify'
 import {runDeprovisionJob} from '../provisioning/deprovision-job.js'
 import {runProvisionJob} from '../provisioning/provision-job.js'
+import {queueRunningRotations, runRotationJob} from '../rotation/rotation-job.js'
 import type {Services} from '../services.js'
-import {DEPROVISION, type JobQueue, PROVISION} from './queue.js'
+import {DEPROVISION, type JobQueue, PROVISION, ROTATE} from './queue.js'
 
-/** Works both queues in this process. Several processes may do so at once: jobs lock per add-on. */
+/** Works every queue in this process. Several processes may do so at once: jobs lock per add-on. */
 export async function startWorkers(
   services: Services,
   jobs: JobQueue,
@@ -21,4 +22,10 @@ export async function startWorkers(
     ({addonId}, attempt) => runDeprovisionJob(services, addonId, log.child({addonId}), attempt),
     pollingIntervalSeconds,
   )
+  await jobs.work(
+    ROTATE,
+    ({addonId}, attempt) => runRotationJob(services, addonId, log.child({addonId}), attempt),
+    pollingIntervalSeconds,
+  )
+  await queueRunningRotations(services)
 }

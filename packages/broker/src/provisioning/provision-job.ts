@@ -25,8 +25,7 @@ import {verifyBucketSettings} from '../aws/bucket-verify.js'
 import {waitUntilKeyWorks} from '../aws/readiness.js'
 import {createAccessKey, createUser, putUserPolicy} from '../aws/user-setup.js'
 import {BrokerError} from '../errors.js'
-import {HerokuApiError} from '../heroku/http.js'
-import {freshPartnerToken} from '../heroku/partner-token.js'
+import {withPartnerToken} from '../heroku/partner-token.js'
 import type {Services} from '../services.js'
 import {withResourceLock} from '../storage/resource-lock.js'
 import {findResource, recordStep, type Resource, updateResource} from '../storage/resources.js'
@@ -204,22 +203,6 @@ function appCredentials(services: Services, resource: Resource): AwsCredentials 
   return {
     accessKeyId: resource.appAccessKeyId!,
     secretAccessKey: services.config.keyRing.unseal(resource.appSecretAccessKeySealed!),
-  }
-}
-
-/** Calls the Platform API; a 401 means the token was revoked early, so refresh once and retry. */
-async function withPartnerToken<T>(
-  services: Services,
-  db: PoolClient,
-  resource: Resource,
-  call: (token: string) => Promise<T>,
-): Promise<T> {
-  try {
-    return await call(await freshPartnerToken(services, db, resource))
-  } catch (error) {
-    if (!(error instanceof HerokuApiError && error.status === 401)) throw error
-
-    return call(await freshPartnerToken(services, db, resource, {force: true}))
   }
 }
 
