@@ -39,6 +39,8 @@ a { color: var(--accent) }
 
 /** The Content-Security-Policy source that allows this stylesheet and no other inline style. */
 export const STYLE_SOURCE = `'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`
+// Built whole, so that no formatting of the template below changes the text the hash covers.
+const STYLE_ELEMENT = new Html(`<style>${STYLE}</style>`)
 
 export interface PageOptions {
   title: string
@@ -56,9 +58,7 @@ export function layout({title, body, refreshSeconds}: PageOptions): string {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         ${refreshSeconds ? html`<meta http-equiv="refresh" content="${refreshSeconds}" />` : null}
         <title>${title} · BYO S3</title>
-        <style>
-          ${new Html(STYLE)}
-        </style>
+        ${STYLE_ELEMENT}
       </head>
       <body>
         <div class="top">BYO S3</div>

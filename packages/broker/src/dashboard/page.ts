@@ -1,16 +1,17 @@
+import type {RotationView} from '../rotation/rotation.js'
 import type {Resource} from '../storage/resources.js'
 import {formatBytes, formatCount, formatTime} from './format.js'
 import {type Html, html} from './html.js'
 import {layout} from './layout.js'
+import {rotationCard} from './rotation-card.js'
 import type {UsageView} from './usage.js'
 
 export interface DashboardView {
   addon: Resource
   usage: UsageView
-  /** The rotation part of the page, with its form. */
-  rotation: Html
-  /** Reload after this many seconds, while the bucket or a rotation is still changing. */
-  refreshSeconds?: number
+  rotation: RotationView
+  /** What the page's form carries to prove it came from this session's page. */
+  csrfToken: string
 }
 
 /** The config vars Heroku sets on the app, and what each holds. */
@@ -27,16 +28,26 @@ const STATE_BADGES: Record<string, [string, string]> = {
 }
 
 /** The add-on dashboard: what the bucket is, where it lives, what it holds, and its keys. */
-export function dashboardPage({addon, usage, rotation, refreshSeconds}: DashboardView): string {
+export function dashboardPage({addon, usage, rotation, csrfToken}: DashboardView): string {
   const title = addon.name ?? 'BYO S3 add-on'
   const app = addon.appName ?? 'your app'
+  const ready = addon.state === 'provisioned'
   return layout({
     title,
-    refreshSeconds,
+    refreshSeconds: refreshSeconds(addon, rotation),
     body: html`<h1>${title}</h1>
       <p class="lede">An S3 bucket for <strong>${app}</strong>, in the team’s own AWS account.</p>
-      ${bucketCard(addon, usage)} ${credentialsCard(addon, app)} ${rotation}`,
+      ${bucketCard(addon, usage)} ${credentialsCard(addon, app)}
+      ${ready && rotationCard(rotation, csrfToken)}`,
   })
+}
+
+/** While the bucket is being created or a new key checked, the page reloads itself. */
+function refreshSeconds(addon: Resource, rotation: RotationView): number | undefined {
+  if (rotation.state === 'rotating') return 5
+  if (addon.state === 'provisioning') return 10
+
+  return undefined
 }
 
 function bucketCard(addon: Resource, usage: UsageView): Html {

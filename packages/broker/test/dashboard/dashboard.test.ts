@@ -1,3 +1,4 @@
+import {createHash} from 'node:crypto'
 import {expect} from 'chai'
 import {sign} from '@fastify/cookie'
 import nock from 'nock'
@@ -143,6 +144,9 @@ describe('the add-on dashboard', () => {
     expect(policy).to.match(/style-src 'sha256-[A-Za-z0-9+/=]+'/)
     expect(policy).not.to.match(/https?:|\*/)
     expect(response.body).not.to.match(/<script|<link|src=/)
+    const style = /<style>([^]*)<\/style>/.exec(response.body)![1]
+    const hash = createHash('sha256').update(style).digest('base64')
+    expect(policy).to.contain(`style-src 'sha256-${hash}'`)
   })
 
   it('asks a browser without a session to open the add-on from Heroku', async () => {

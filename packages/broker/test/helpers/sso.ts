@@ -1,12 +1,8 @@
 import type {LightMyRequestResponse} from 'fastify'
 import {ssoToken} from '../../src/sso/token.js'
 import type {TestBroker} from './app.js'
-import {
-  herokuAcceptsConfig,
-  provisionForAcme,
-  type ProvisionOptions,
-  runProvision,
-} from './slice.js'
+import {provisionedAddon as provisionedWithConfig} from './rotation.js'
+import type {ProvisionOptions} from './slice.js'
 
 /** The form Heroku's redirector posts when a user opens the add-on, signed with the broker's salt. */
 export function ssoForm(
@@ -53,19 +49,19 @@ export function getDashboard(broker: TestBroker, cookie?: string, url = '/dashbo
   return broker.app.inject({method: 'GET', url, headers: cookie ? {cookie} : {}})
 }
 
-/** An add-on of team acme whose provisioning ran to the end: its bucket, key and fakes. */
+/**
+ * An add-on of team acme whose provisioning ran to the end, with Heroku's config and AWS faked
+ * for what follows (until the test ends): its bucket, key and fakes.
+ */
 export async function provisionedAddon(broker: TestBroker, options: ProvisionOptions = {}) {
-  const provisioned = await provisionForAcme(broker, options)
-  const heroku = herokuAcceptsConfig(provisioned.uuid)
-  await runProvision(broker, provisioned.uuid)
-  const config = Object.fromEntries(heroku.sent[0].map(({name, value}) => [name, value]))
-  const bucketName = config.BYO_S3_BUCKET_NAME
+  const addon = await provisionedWithConfig(broker, options)
+  const config = Object.fromEntries(addon.config.patches[0].map(({name, value}) => [name, value]))
+  const bucketName = config.BYO_S3_BUCKET_NAME!
   return {
-    ...provisioned,
+    ...addon,
     bucketName,
-    region: config.BYO_S3_AWS_REGION,
-    accessKeyId: config.BYO_S3_AWS_ACCESS_KEY_ID,
-    secretAccessKey: config.BYO_S3_AWS_SECRET_ACCESS_KEY,
-    bucket: provisioned.s3.buckets.get(bucketName)!,
+    region: config.BYO_S3_AWS_REGION!,
+    accessKeyId: config.BYO_S3_AWS_ACCESS_KEY_ID!,
+    secretAccessKey: config.BYO_S3_AWS_SECRET_ACCESS_KEY!,
   }
 }
