@@ -6,7 +6,14 @@ import {startTestBroker, type TestBroker} from '../helpers/app.js'
 import {fakeS3, type FakeReply, s3BucketUrl, type S3Request} from '../helpers/aws-fakes.js'
 import {listObjectsV2PageXml, s3Error} from '../helpers/aws-xml.js'
 import {deprovision, linkAcme} from '../helpers/slice.js'
-import {getDashboard, provisionedAddon, signIn} from '../helpers/sso.js'
+import {
+  getDashboard,
+  postSsoForm,
+  provisionedAddon,
+  sessionCookieOf,
+  signIn,
+  ssoForm,
+} from '../helpers/sso.js'
 
 type Addon = Awaited<ReturnType<typeof provisionedAddon>>
 
@@ -210,13 +217,18 @@ describe('the add-on dashboard', () => {
   })
 
   it('logs no secret, SSO token or session cookie', async () => {
-    const form = await signIn(broker, addon.uuid)
+    const form = ssoForm(broker, addon.uuid)
+    const login = await postSsoForm(broker, form)
+    const session = sessionCookieOf(login)!
     bucketLists({body: listObjectsV2PageXml(addon.bucketName, [])})
-    expect((await getDashboard(broker, form)).statusCode).to.equal(200)
+    expect((await getDashboard(broker, session)).statusCode).to.equal(200)
 
     const logs = broker.logLines.join('\n')
+    expect(logs).to.contain('dashboard session started')
     expect(logs).not.to.contain(addon.secretAccessKey)
-    expect(logs).not.to.contain(decodeURIComponent(form.split('=')[1]))
-    expect(logs).not.to.contain(form.split('=')[1].split('.').at(-1))
+    expect(logs).not.to.contain(form.resource_token)
+    const value = decodeURIComponent(session.split('=')[1])
+    expect(logs).not.to.contain(value)
+    expect(logs).not.to.contain(value.split('.').at(-1))
   })
 })

@@ -2,17 +2,26 @@ import {randomUUID} from 'node:crypto'
 import {expect} from 'chai'
 import {SESSION_SECONDS} from '../../src/sso/session.js'
 import {startTestBroker, type TestBroker} from '../helpers/app.js'
+import {fakeS3, s3BucketUrl} from '../helpers/aws-fakes.js'
+import {listObjectsV2PageXml} from '../helpers/aws-xml.js'
 import {deprovision, linkAcme, runDeprovision} from '../helpers/slice.js'
-import {postSsoForm, provisionedAddon, sessionCookieOf, ssoForm} from '../helpers/sso.js'
+import {
+  getDashboard,
+  postSsoForm,
+  provisionedAddon,
+  sessionCookieOf,
+  ssoForm,
+} from '../helpers/sso.js'
 
 describe('SSO login', () => {
   let broker: TestBroker
   let addonId: string
+  let bucketName: string
 
   before(async () => {
     broker = await startTestBroker()
     expect((await linkAcme(broker)).statusCode).to.equal(200)
-    addonId = (await provisionedAddon(broker)).uuid
+    ;({uuid: addonId, bucketName} = await provisionedAddon(broker))
   })
 
   after(() => broker.app.close())
@@ -42,6 +51,19 @@ describe('SSO login', () => {
     expect(cookie.secure, 'Secure in a local run').to.equal(undefined)
     expect(cookie.domain).to.equal(undefined)
     expect(SESSION_SECONDS).to.be.within(3600, 8 * 3600)
+  })
+
+  it('lets the browser that followed the redirect see the dashboard', async () => {
+    const response = await postSsoForm(broker, ssoForm(broker, addonId))
+    fakeS3(s3BucketUrl(bucketName, 'us-east-1'), () => ({
+      body: listObjectsV2PageXml(bucketName, [{key: 'a', size: 1}]),
+    }))
+
+    const dashboard = await getDashboard(broker, sessionCookieOf(response))
+
+    expect(dashboard.statusCode).to.equal(200)
+    expect(dashboard.body).to.contain(bucketName)
+    expect(dashboard.body).to.contain('<dd>1 byte</dd>')
   })
 
   it('refuses a forged token with 403 and a page that says nothing of what was wrong', async () => {
