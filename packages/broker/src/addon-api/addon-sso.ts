@@ -20,8 +20,8 @@ export function addonCaller(request: FastifyRequest, salt: string, addonId: stri
     throw new BrokerError(
       401,
       'sso_required',
-      "This command needs the add-on's single sign-on token in the x-addon-sso header; " +
-        'run it through the Heroku CLI: heroku byo-s3:credentials:rotate --app APP.',
+      "Send the add-on's single sign-on form from Heroku (GET /apps/{app}/addons/{id}/sso), " +
+        'base64-encoded, in the x-addon-sso header.',
     )
   }
 

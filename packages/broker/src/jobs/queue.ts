@@ -4,6 +4,7 @@ import PgBoss from 'pg-boss'
 export const PROVISION = 'provision'
 export const DEPROVISION = 'deprovision'
 export const ROTATE = 'rotate'
+export const DELETE_OLD_KEY = 'delete-old-key'
 
 export interface AddonJob {
   addonId: string
@@ -52,23 +53,30 @@ export class JobQueue {
       retryBackoff: true,
       expireInSeconds: 60 * 60,
     })
-    // A rotation's job runs once to swap the keys and once more, after the overlap, to delete
-    // the old one; each run has ten retries from 10 s, about three hours.
-    await this.#boss.createQueue(ROTATE, {
-      name: ROTATE,
-      policy: 'stately',
-      retryLimit: 10,
-      retryDelay: 10,
-      retryBackoff: true,
-      expireInSeconds: 15 * 60,
-    })
+    // A rotation swaps the keys in one queue, and deletes the old key after the overlap in
+    // another, so a deletion waiting for its time never folds into a rotation queued to run now.
+    // Each run has ten retries from 10 s, about three hours.
+    for (const name of [ROTATE, DELETE_OLD_KEY]) {
+      await this.#boss.createQueue(name, {
+        name,
+        policy: 'stately',
+        retryLimit: 10,
+        retryDelay: 10,
+        retryBackoff: true,
+        expireInSeconds: 15 * 60,
+      })
+    }
   }
 
   /**
    * Queues work on one add-on, to start at once or at `startAfter`; a second request while one
    * waits is folded into it.
    */
-  async send(queue: string, addonId: string, {startAfter}: {startAfter?: Date} = {}) {
+  async send(
+    queue: string,
+    addonId: string,
+    {startAfter}: {startAfter?: Date} = {},
+  ): Promise<void> {
     await this.#boss.send(queue, {addonId}, {singletonKey: addonId, startAfter})
   }
 

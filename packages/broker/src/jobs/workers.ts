@@ -3,7 +3,7 @@ import {runDeprovisionJob} from '../provisioning/deprovision-job.js'
 import {runProvisionJob} from '../provisioning/provision-job.js'
 import {queueRunningRotations, runRotationJob} from '../rotation/rotation-job.js'
 import type {Services} from '../services.js'
-import {DEPROVISION, type JobQueue, PROVISION, ROTATE} from './queue.js'
+import {DELETE_OLD_KEY, DEPROVISION, type JobQueue, PROVISION, ROTATE} from './queue.js'
 
 /** Works every queue in this process. Several processes may do so at once: jobs lock per add-on. */
 export async function startWorkers(
@@ -22,10 +22,13 @@ export async function startWorkers(
     ({addonId}, attempt) => runDeprovisionJob(services, addonId, log.child({addonId}), attempt),
     pollingIntervalSeconds,
   )
-  await jobs.work(
-    ROTATE,
-    ({addonId}, attempt) => runRotationJob(services, addonId, log.child({addonId}), attempt),
-    pollingIntervalSeconds,
-  )
+  // Both rotation queues run the same resumable job: it carries on from its last recorded step.
+  for (const queue of [ROTATE, DELETE_OLD_KEY]) {
+    await jobs.work(
+      queue,
+      ({addonId}, attempt) => runRotationJob(services, addonId, log.child({addonId}), attempt),
+      pollingIntervalSeconds,
+    )
+  }
   await queueRunningRotations(services)
 }

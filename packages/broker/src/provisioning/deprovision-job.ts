@@ -19,6 +19,7 @@ import {deleteUser} from '../aws/user-teardown.js'
 import type {Services} from '../services.js'
 import {withResourceLock} from '../storage/resource-lock.js'
 import {findResource, recordStep, type Resource, updateResource} from '../storage/resources.js'
+import {stopRotationOnDeprovision} from '../storage/rotations.js'
 import {findTeamLink} from '../storage/team-links.js'
 import {isTransient, reasonFor} from './failures.js'
 import {linkCredentials} from './link-credentials.js'
@@ -99,6 +100,8 @@ async function deprovisionSteps(
     }
   }
 
+  // A rotation that was running lost its keys with the user; its new key's secret goes too.
+  await stopRotationOnDeprovision(db, resource.id)
   await updateResource(db, resource.id, {
     state: 'deprovisioned',
     deprovisionedAt: new Date(),

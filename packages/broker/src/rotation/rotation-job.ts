@@ -4,10 +4,13 @@
  * when it is done; a retried or resumed job skips the recorded ones. Between any two steps the
  * app's config vars hold a key that exists in IAM.
  *
- *   rotating ─► new_key_created ─► new_key_works ─► config_updated ─► app_key_recorded ─┐
- *                                                                                        │
- *   done ◄─ old_key_deleted ◄─ (the same job, queued to start when the overlap ends) ◄─ old_key_scheduled
- *                                                                          overlap ──────┘
+ *   rotating ─► new_key_created ─► new_key_works ─► config_updated ─┐
+ *                                                                   │
+ *   overlap  ◄─ app_key_recorded ◄──────────────────────────────────┘
+ *      │
+ *      └─► old_key_scheduled ··· delete-old-key job at old_key_deletes_at ···► old_key_deleted
+ *                                                                                    │
+ *   done ◄───────────────────────────────────────────────────────────────────────────┘
  *
  *   new_key_created    keys other than A (left by a failed rotation) are deleted once Heroku's
  *                      config vars confirm A is the app's, then B is created and stored sealed
@@ -15,7 +18,7 @@
  *   config_updated     Heroku holds B in the config vars, and the app restarts with it
  *   app_key_recorded   resources holds B as the app's key; A is deleted at old_key_deletes_at
  *   old_key_scheduled  a pg-boss job waits until then; the time is in the database, so a lost
- *                      job is queued again and a job that wakes early goes back to sleep
+ *                      job is queued again, and a job that wakes early goes back to sleep
  *   old_key_deleted    A is gone
  *
  *   transient error ─► the job throws; pg-boss retries it and it resumes at the first step not
@@ -35,7 +38,7 @@ import type {AwsCredentials} from '../aws/clients.js'
 import {waitUntilKeyWorks} from '../aws/readiness.js'
 import {BrokerError} from '../errors.js'
 import {withPartnerToken} from '../heroku/partner-token.js'
-import {ROTATE} from '../jobs/queue.js'
+import {DELETE_OLD_KEY, ROTATE} from '../jobs/queue.js'
 import {configVarsFor} from '../provisioning/config-vars.js'
 import {isTransient, reasonFor} from '../provisioning/failures.js'
 import {linkCredentials} from '../provisioning/link-credentials.js'
@@ -51,6 +54,7 @@ import {
   runningRotation,
   runningRotations,
   startOverlap,
+  stopRotationOnDeprovision,
 } from '../storage/rotations.js'
 import {findTeamLink} from '../storage/team-links.js'
 
@@ -78,7 +82,7 @@ export async function runRotationJob(
         if (cleaningUp) await fail(services, db, resource, rotation, undefined, log, lastAttempt)
         else await rotationSteps(services, db, resource, rotation, log)
       } catch (error) {
-        if (error instanceof Stopped) return stop(db, rotation, log, scope)
+        if (error instanceof Stopped) return stop(db, log, scope)
         if (error instanceof JobInterrupted) throw error
         // fail() throws only what is worth retrying; the retry resumes the clean-up.
         if (cleaningUp) throw error
@@ -95,12 +99,24 @@ export async function runRotationJob(
   )
 }
 
+/**
+ * Queues a running rotation's job: to run now, or, once the old key's deletion is due at a set
+ * time, to run then. A job already waiting absorbs the repeat.
+ */
+export async function queueRotationJob(
+  services: Services,
+  rotation: Pick<Rotation, 'addonId' | 'oldKeyDeletesAt'>,
+): Promise<void> {
+  const {addonId, oldKeyDeletesAt} = rotation
+  if (!oldKeyDeletesAt) return services.jobs.send(ROTATE, addonId)
+
+  await services.jobs.send(DELETE_OLD_KEY, addonId, {startAfter: oldKeyDeletesAt})
+}
+
 /** Queues every running rotation's job again, for jobs lost with their process or queue. */
 export async function queueRunningRotations(services: Services): Promise<void> {
   for (const rotation of await runningRotations(services.pool)) {
-    await services.jobs.send(ROTATE, rotation.addonId, {
-      startAfter: rotation.oldKeyDeletesAt ?? undefined,
-    })
+    await queueRotationJob(services, rotation)
   }
 }
 
@@ -120,8 +136,7 @@ async function rotationSteps(
     secretAccessKey: keyRing.unseal(rotation.newSecretAccessKeySealed!),
   })
   const step = stepRunner(services, db, resource, rotation, log)
-  const scheduleOldKeyDeletion = () =>
-    services.jobs.send(ROTATE, resource.id, {startAfter: rotation.oldKeyDeletesAt!})
+  const scheduleOldKeyDeletion = () => queueRotationJob(services, rotation)
 
   await step('new_key_created', async () => {
     await deleteLeftoverKeys(services, db, resource, iam, log)
@@ -147,7 +162,8 @@ async function rotationSteps(
     return {newSecretAccessKeySealed: null}
   })
   if (!(await overlapEnded(db, rotation.id))) {
-    // A job queued again, or run by a process whose clock is ahead, goes back to sleep.
+    // Too early: a retried job, or one queued again. An earlier run scheduled the deletion;
+    // schedule it again in case that job was lost (a waiting one absorbs the repeat).
     if (wokeUp) await scheduleOldKeyDeletion()
     return
   }
@@ -341,17 +357,8 @@ async function fail(
   log.warn(scope, 'rotation failed')
 }
 
-async function stop(
-  db: PoolClient,
-  rotation: Rotation,
-  log: Logger,
-  scope: Record<string, unknown>,
-): Promise<void> {
-  await recordRotationStep(db, rotation.id, 'stopped', {
-    state: 'failed',
-    failureReason: 'The add-on was deprovisioned during the rotation; its keys go with it.',
-    newSecretAccessKeySealed: null,
-    finishedAt: new Date(),
-  })
-  log.info(scope, 'rotation stopped: deprovisioned')
+async function stop(db: PoolClient, log: Logger, scope: {addonId: string}): Promise<void> {
+  if (await stopRotationOnDeprovision(db, scope.addonId)) {
+    log.info(scope, 'rotation stopped: deprovisioned')
+  }
 }

@@ -1,9 +1,9 @@
 import {BrokerError} from '../errors.js'
-import {ROTATE} from '../jobs/queue.js'
 import type {Services} from '../services.js'
 import {withResourceLock} from '../storage/resource-lock.js'
 import {findResource, type Resource} from '../storage/resources.js'
 import {latestRotation, type Rotation, startRotationRecord} from '../storage/rotations.js'
+import {queueRotationJob} from './rotation-job.js'
 
 /** An add-on's access keys and its latest rotation. Key ids are not secret; secrets never appear. */
 export interface RotationView {
@@ -30,6 +30,7 @@ export async function startRotation(services: Services, addonId: string): Promis
   return withResourceLock(services.pool, addonId, async (db) => {
     const resource = await findResource(db, addonId)
     if (!resource) throw unknownAddon(addonId)
+
     if (resource.state !== 'provisioned' || !resource.appAccessKeyId) {
       throw notProvisioned(resource)
     }
@@ -37,7 +38,7 @@ export async function startRotation(services: Services, addonId: string): Promis
     const rotation = await startRotationRecord(db, addonId, resource.appAccessKeyId)
     // Queued again when one is running: a job lost between recording and queueing comes back,
     // and a repeat folds into the waiting job.
-    await services.jobs.send(ROTATE, addonId, {startAfter: rotation.oldKeyDeletesAt ?? undefined})
+    await queueRotationJob(services, rotation)
     return viewOf(resource, rotation)
   })
 }

@@ -144,3 +144,25 @@ export async function overlapEnded(db: Queryable, id: string): Promise<boolean> 
   )
   return row?.ended === true
 }
+
+const DEPROVISIONED_DURING_ROTATION =
+  'The add-on was deprovisioned during the rotation; its keys go with it.'
+
+/**
+ * Ends the add-on's running rotation, if any, because the add-on is going away: the deprovision
+ * job deletes every key of the user. Returns whether a rotation was running.
+ */
+export async function stopRotationOnDeprovision(db: Queryable, addonId: string): Promise<boolean> {
+  const result = await db.query(
+    `update rotations set
+       state = 'failed',
+       steps = array_append(steps, 'stopped'),
+       failure_reason = $3,
+       new_secret_access_key_sealed = null,
+       finished_at = now(),
+       updated_at = now()
+     where addon_id = $1 and state = any($2)`,
+    [addonId, runningStates, DEPROVISIONED_DURING_ROTATION],
+  )
+  return result.rowCount === 1
+}
