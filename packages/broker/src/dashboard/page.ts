@@ -53,10 +53,7 @@ function refreshSeconds(addon: Resource, rotation: RotationView): number | undef
 function bucketCard(addon: Resource, usage: UsageView): Html {
   const {bucketName, region} = addon
   const [label, tone] = STATE_BADGES[addon.state] ?? [addon.state, 'bad']
-  const consoleUrl =
-    bucketName && region
-      ? `https://s3.console.aws.amazon.com/s3/buckets/${encodeURIComponent(bucketName)}?region=${encodeURIComponent(region)}`
-      : null
+  const consoleUrl = bucketName && region ? awsConsoleUrl(bucketName, region) : null
   return html`<section class="card">
     <h2>Bucket</h2>
     <dl>
@@ -79,6 +76,12 @@ function bucketCard(addon: Resource, usage: UsageView): Html {
       </p>`
     }
   </section>`
+}
+
+function awsConsoleUrl(bucketName: string, region: string): string {
+  const url = new URL(`https://s3.console.aws.amazon.com/s3/buckets/${bucketName}`)
+  url.searchParams.set('region', region)
+  return url.toString()
 }
 
 function usageRows(usage: UsageView): Html {

@@ -40,12 +40,16 @@ function status(rotation: RotationView): Html {
           <span class="badge bad">rotation failed</span> ${rotation.failureReason ?? ''} The app
           uses ${key(accessKeyId)}. Try again.
         </p>
-        ${previousAccessKeyId ? html`<p>The previous key ${key(previousAccessKeyId)} still exists; the next rotation deletes it.</p>` : null}`
+        ${previousAccessKeyId && leftOver(key(previousAccessKeyId))}`
     default:
       return rotation.finishedAt
         ? html`<p>Last rotated ${time(rotation.finishedAt)}.</p>`
         : html`<p>The key has not been rotated since the add-on was created.</p>`
   }
+}
+
+function leftOver(previousKey: Html | string): Html {
+  return html`<p>The previous key ${previousKey} still exists; the next rotation deletes it.</p>`
 }
 
 function time(moment: string | null): string {
