@@ -44,6 +44,7 @@ import {isTransient, reasonFor} from '../provisioning/failures.js'
 import {linkCredentials} from '../provisioning/link-credentials.js'
 import {type Attempt, JobInterrupted} from '../provisioning/provision-job.js'
 import type {Services} from '../services.js'
+import type {Queryable} from '../storage/db.js'
 import {withResourceLock} from '../storage/resource-lock.js'
 import {findResource, type Resource, updateResource} from '../storage/resources.js'
 import {
@@ -56,7 +57,7 @@ import {
   startOverlap,
   stopRotationOnDeprovision,
 } from '../storage/rotations.js'
-import {findTeamLink} from '../storage/team-links.js'
+import {findTeamLink, type TeamLink} from '../storage/team-links.js'
 
 class Stopped extends Error {}
 
@@ -211,6 +212,11 @@ async function teamCredentials(
   db: PoolClient,
   resource: Resource,
 ): Promise<AwsCredentials> {
+  return linkCredentials(services, await requireTeamLink(db, resource))
+}
+
+/** The team's link to the AWS account that holds the add-on's IAM user, or a 409 saying why not. */
+export async function requireTeamLink(db: Queryable, resource: Resource): Promise<TeamLink> {
   const link = await findTeamLink(db, resource.teamId!)
   if (link?.awsAccountId !== resource.awsAccountId) {
     throw new BrokerError(
@@ -222,7 +228,7 @@ async function teamCredentials(
     )
   }
 
-  return linkCredentials(services, link)
+  return link
 }
 
 function bucketOf(resource: Resource) {

@@ -2,8 +2,13 @@ import {BrokerError} from '../errors.js'
 import type {Services} from '../services.js'
 import {withResourceLock} from '../storage/resource-lock.js'
 import {findResource, type Resource} from '../storage/resources.js'
-import {latestRotation, type Rotation, startRotationRecord} from '../storage/rotations.js'
-import {queueRotationJob} from './rotation-job.js'
+import {
+  latestRotation,
+  type Rotation,
+  runningRotation,
+  startRotationRecord,
+} from '../storage/rotations.js'
+import {queueRotationJob, requireTeamLink} from './rotation-job.js'
 
 /** An add-on's access keys and its latest rotation. Key ids are not secret; secrets never appear. */
 export interface RotationView {
@@ -34,6 +39,9 @@ export async function startRotation(services: Services, addonId: string): Promis
     if (resource.state !== 'provisioned' || !resource.appAccessKeyId) {
       throw notProvisioned(resource)
     }
+
+    // Refused at once when the team's AWS link is gone, rather than failing in the background.
+    if (!(await runningRotation(db, addonId))) await requireTeamLink(db, resource)
 
     const rotation = await startRotationRecord(db, addonId, resource.appAccessKeyId)
     // Queued again when one is running: a job lost between recording and queueing comes back,

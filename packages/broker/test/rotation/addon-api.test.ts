@@ -164,6 +164,30 @@ describe('the add-on API: credentials', () => {
     expect(reply.json().message).to.contain('still being created')
   })
 
+  it("refuses to rotate when the team's AWS link is gone, with 409 and what to run", async () => {
+    const {uuid} = await provisionedAddon(broker)
+    const {pool} = broker.app.services
+    const {rows} = await pool.query('select * from team_links')
+    await pool.query('delete from team_links')
+
+    try {
+      const reply = await rotate(uuid, addonSsoHeader(broker, uuid))
+
+      expect(reply.statusCode).to.equal(409)
+      expect(reply.json().id).to.equal('team_not_linked')
+      expect(reply.json().message).to.contain('heroku byo-s3:link --team acme')
+      expect(await rotationRows(broker, uuid)).to.deep.equal([])
+    } finally {
+      const [link] = rows
+      const columns = Object.keys(link)
+      await pool.query(
+        `insert into team_links (${columns.join(', ')})
+         values (${columns.map((_, n) => `$${n + 1}`).join(', ')})`,
+        Object.values(link),
+      )
+    }
+  })
+
   it('answers 404 for an add-on byo-s3 does not know', async () => {
     const uuid = randomUUID()
 
