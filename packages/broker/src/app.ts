@@ -5,6 +5,7 @@ import {addonApi} from './addon-api/routes.js'
 import {adminApi} from './admin-api/routes.js'
 import {createAwsClients} from './aws/clients.js'
 import type {Config} from './config/config.js'
+import {dashboardSite} from './dashboard/site.js'
 import {health} from './health.js'
 import {HerokuOAuth} from './heroku/oauth.js'
 import {HerokuPlatform} from './heroku/platform.js'
@@ -34,8 +35,9 @@ declare module 'fastify' {
 }
 
 /**
- * Builds the broker: one Fastify instance with the Partner API, the admin API and the health
- * check, over one PostgreSQL pool, plus the job queue (and, when asked, its workers).
+ * Builds the broker: one Fastify instance with the Partner API, the admin API, the SSO
+ * dashboard and the health check, over one PostgreSQL pool, plus the job queue (and, when
+ * asked, its workers).
  * `server.ts` starts it; tests build it and `inject` requests.
  */
 export async function buildApp({
@@ -84,5 +86,6 @@ export async function buildApp({
   await app.register(partnerApi, {services})
   await app.register(adminApi, {services})
   await app.register(addonApi, {services})
+  await app.register(dashboardSite, {services})
   return app
 }

@@ -14,12 +14,14 @@ export const redactedPaths = [
   '*.accessToken',
   '*.refreshToken',
   '*.token',
+  '*.resource_token',
   'oauth_grant.code',
   '*.oauth_grant.code',
   'secretAccessKey',
   'accessToken',
   'refreshToken',
   'password',
+  'resource_token',
 ]
 
 export function createLogger(level: string, destination?: DestinationStream): Logger {

@@ -1,3 +1,4 @@
+import {hkdfSync} from 'node:crypto'
 import {decodeToken, encodeToken, InvalidTokenError, isValidKey} from './fernet-token.js'
 
 /**
@@ -40,6 +41,16 @@ export class KeyRing {
     }
 
     throw new InvalidTokenError('no key in the ring opens it')
+  }
+
+  /**
+   * Keys for a use other than sealing (signing the dashboard's cookies, say), one per Fernet key
+   * and current first, derived with HKDF so that what one use reveals says nothing of the other.
+   */
+  derivedKeys(purpose: string): Buffer[] {
+    return this.#keys.map((key) =>
+      Buffer.from(hkdfSync('sha256', Buffer.from(key, 'base64url'), '', `byo-s3 ${purpose}`, 32)),
+    )
   }
 
   /** Keeps key material out of logs and error reports. */

@@ -95,4 +95,16 @@ describe('KeyRing', () => {
     const key = generateKey()
     expect(JSON.stringify({ring: new KeyRing([key])})).not.to.contain(key.slice(0, 20))
   })
+
+  it('derives one stable 32-byte key per Fernet key and purpose, current first', () => {
+    const [oldKey, newKey] = [generateKey(), generateKey()]
+    const ring = new KeyRing([newKey, oldKey])
+    const [current, previous] = ring.derivedKeys('dashboard session')
+
+    expect(current).to.have.length(32)
+    expect(current).to.deep.equal(new KeyRing([newKey]).derivedKeys('dashboard session')[0])
+    expect(previous).to.deep.equal(new KeyRing([oldKey]).derivedKeys('dashboard session')[0])
+    expect(ring.derivedKeys('dashboard csrf')[0]).not.to.deep.equal(current)
+    expect(current).not.to.deep.equal(Buffer.from(newKey, 'base64url'))
+  })
 })

@@ -198,3 +198,24 @@ export function listObjectsV2Xml(bucketName: string, keys: string[], maxKeys: nu
     }) + contents.join(''),
   )
 }
+
+/** One ListObjectsV2 page with sized objects, truncated when `nextToken` is given. */
+export function listObjectsV2PageXml(
+  bucketName: string,
+  objects: {key: string; size: number}[],
+  nextToken?: string,
+): string {
+  const contents = objects.map(
+    ({key, size}) => `<Contents>${elements({Key: key, Size: size})}</Contents>`,
+  )
+  return s3Document(
+    'ListBucketResult',
+    elements({
+      Name: bucketName,
+      KeyCount: objects.length,
+      MaxKeys: 1000,
+      IsTruncated: nextToken !== undefined,
+      NextContinuationToken: nextToken,
+    }) + contents.join(''),
+  )
+}
