@@ -115,7 +115,7 @@ async function main(): Promise<void> {
   await migrate(database.url, logger)
 
   const {child: stub, ready: stubInfo} = await Child.start<{url: string}>(
-    new URL('./stub.ts', import.meta.url),
+    new URL('./stub-child.ts', import.meta.url),
   )
   cleanups.push({name: 'the stub', run: () => stub.stop()})
 
