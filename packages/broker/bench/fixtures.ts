@@ -5,6 +5,20 @@ export const TEAM = {id: '5f0c8a52-3c1e-4d7b-9a66-2b8e4f1d7c30', name: 'bench-te
 export const APP = {id: 'b7d4e0a9-6f2c-4e18-8d35-9c1a7e5f3b62', name: 'bench-shop'}
 export const ACCOUNT_ID = '111122223333'
 
+/**
+ * The Heroku user of the CLI benchmark and of the plugin's tests: the stub's Platform API knows
+ * this token alone, and shows the user these teams. Only bench-team is linked up front.
+ */
+export const USER = {
+  token: 'bench-heroku-user-token-4f9a2c61',
+  account: {id: 'c41d7e2a-8b3f-4c65-9e17-5a0b2d6f8c93', email: 'admin@bench.example'},
+}
+export const USER_TEAMS = [
+  {...TEAM, role: 'admin'},
+  {id: '8e2f6a14-7c9b-4d30-b5e8-1f4a9c7d2e60', name: 'bench-labs', role: 'admin'},
+  {id: '3a9d5c7e-2f18-4b6a-8d40-6e1c9b3f7a25', name: 'bench-viewers', role: 'member'},
+]
+
 /** What the stub's identity host answers to every grant exchange. */
 export const GRANT_REPLY = {
   access_token: 'bench-access-token-2c9e71a5',

@@ -14,7 +14,6 @@
  * (its add-ons and jobs are then left in that database); BENCH_CPU_PROFILE=FILE writes a V8 CPU
  * profile of the broker's process during phase A's measured run (open it in Chrome DevTools).
  */
-import {randomUUID} from 'node:crypto'
 import {chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {Session} from 'node:inspector/promises'
 import os from 'node:os'
@@ -22,17 +21,15 @@ import path from 'node:path'
 import {monitorEventLoopDelay, performance} from 'node:perf_hooks'
 import type {FastifyInstance} from 'fastify'
 import {buildApp} from '../src/app.js'
-import {type Config, loadConfig} from '../src/config/config.js'
-import {generateKey} from '../src/crypto/fernet-token.js'
 import {createLogger} from '../src/logger.js'
 import {runProvisionJob} from '../src/provisioning/provision-job.js'
 import {startEmbeddedPostgres} from '../src/storage/embedded-postgres.js'
 import {migrate} from '../src/storage/migrate.js'
-import {saveTeamLink} from '../src/storage/team-links.js'
 import {Child} from './child.js'
-import {ACCOUNT_ID, basicAuth, provisionBody, TEAM} from './fixtures.js'
+import {basicAuth, provisionBody} from './fixtures.js'
 import {instrumentBroker, LABELS, type Timing, type Timings} from './instrument.js'
 import type {LoadOptions, LoadResult} from './load.js'
+import {brokerConfig, linkBenchTeam} from './local-broker.js'
 import type {StubCall} from './stub.js'
 
 const CONNECTIONS = 100
@@ -115,7 +112,7 @@ async function main(): Promise<void> {
   await migrate(database.url, logger)
 
   const {child: stub, ready: stubInfo} = await Child.start<{url: string}>(
-    new URL('./stub.ts', import.meta.url),
+    new URL('./stub-child.ts', import.meta.url),
   )
   cleanups.push({name: 'the stub', run: () => stub.stop()})
 
@@ -133,7 +130,7 @@ async function main(): Promise<void> {
   await app.listen({port: 0, host: '127.0.0.1'})
   const {port} = app.server.address() as {port: number}
   const brokerUrl = `http://127.0.0.1:${port}`
-  await linkTeam(app, config)
+  await linkBenchTeam(app)
 
   const {child: load} = await Child.start(new URL('./load.ts', import.meta.url))
   cleanups.push({name: 'the load generator', run: () => load.stop()})
@@ -176,36 +173,6 @@ async function startDatabase(): Promise<{url: string; label: string}> {
   const embedded = await startEmbeddedPostgres(dir, createLogger('error', process.stderr))
   cleanups.push({name: 'the embedded PostgreSQL', run: () => embedded.stop()})
   return {url: embedded.url, label: 'embedded, in a temporary folder'}
-}
-
-function brokerConfig(stubUrl: string): Config {
-  return loadConfig({
-    NODE_ENV: 'bench',
-    ADDON_PASSWORD: 'bench-partner-password-0123456789',
-    SSO_SALT: 'bench-sso-salt-0123456789abcdef',
-    OAUTH_CLIENT_SECRET: 'bench-oauth-client-secret',
-    FERNET_KEYS: generateKey(),
-    HEROKU_API_URL: stubUrl,
-    HEROKU_ID_URL: stubUrl,
-    AWS_ENDPOINT_URL_S3: stubUrl,
-    AWS_ENDPOINT_URL_IAM: stubUrl,
-    AWS_ENDPOINT_URL_STS: stubUrl,
-    S3_FORCE_PATH_STYLE: 'true',
-    LOG_LEVEL: 'warn',
-  })
-}
-
-/** The team's link, written straight to the database instead of through the admin API. */
-async function linkTeam(app: FastifyInstance, config: Config): Promise<void> {
-  await saveTeamLink(app.services.pool, {
-    teamId: TEAM.id,
-    teamName: TEAM.name,
-    awsAccountId: ACCOUNT_ID,
-    accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
-    secretAccessKeySealed: config.keyRing.seal('bench-linked-secret-access-key-0123456789'),
-    linkedById: randomUUID(),
-    linkedByEmail: 'admin@bench.example',
-  })
 }
 
 // ---------------------------------------------------------------------------------------------

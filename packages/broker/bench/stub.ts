@@ -1,11 +1,13 @@
 /*
  * One loopback HTTP server that stands in for everything the broker calls: Heroku's identity
  * host and Platform API, and S3, IAM and STS (path-style S3, awsQuery forms for IAM and STS).
- * It answers at once, so what the benchmark measures is the broker's own work, and it records
+ * It answers at once, so what a benchmark measures is the broker's own work, and it records
  * every request, in order, as an operation name (`s3:CreateBucket`, `heroku:GET /addons/:id`)
- * with the status it answered.
+ * with the status it answered. Its Platform API knows one user, USER of fixtures.ts, who sees the
+ * teams of USER_TEAMS.
  *
- * Run as a child process (see child.ts): commands `calls` and `reset`, and `cpu` for its usage.
+ * The provision benchmark runs it in a child process of its own (see stub-child.ts); the CLI
+ * benchmark and the plugin's tests run it in their own process, next to the broker.
  */
 import {createServer, type IncomingMessage, type ServerResponse} from 'node:http'
 import type {AddressInfo} from 'node:net'
@@ -23,8 +25,7 @@ import {
   taggingXml,
 } from '../test/helpers/aws-xml.js'
 import {s3Operation} from '../test/helpers/s3-operation.js'
-import {serveParent} from './child.js'
-import {ACCOUNT_ID, APP, GRANT_REPLY, TEAM} from './fixtures.js'
+import {ACCOUNT_ID, APP, GRANT_REPLY, TEAM, USER, USER_TEAMS} from './fixtures.js'
 
 interface Answer {
   status?: number
@@ -40,30 +41,41 @@ interface Call {
   body: string
 }
 
-/** Per bucket, only what a read-back must echo. */
-const buckets = new Map<string, {tags: Record<string, string>; policy?: string}>()
-let issuedKeys = 0
-/** Every request since the last reset: its operation and the status it was answered with. */
+/** A request the stub answered: its operation and the status it was answered with. */
 export interface StubCall {
   operation: string
   status: number
 }
 
-let calls: StubCall[] = []
+export interface Stub {
+  url: string
+  /** Every request since the start or the last reset, in order. */
+  calls(): StubCall[]
+  reset(): void
+  close(): Promise<void>
+}
+
+interface State {
+  /** Per bucket, only what a read-back must echo. */
+  buckets: Map<string, {tags: Record<string, string>; policy?: string}>
+  issuedKeys: number
+}
 
 // `Credential=AKID/20260102/us-east-1/s3/aws4_request`: the signing scope names the service.
 const SIGNED_SERVICE = /Credential=[^/]+\/\d{8}\/[^/]+\/([a-z0-9-]+)\/aws4_request/
 
-function route(call: Call): {operation: string; answer: Answer} {
+function route(state: State, call: Call): {operation: string; answer: Answer} {
   const service = SIGNED_SERVICE.exec(call.headers.authorization ?? '')?.[1]
-  if (service === 's3') return s3(call)
-  if (service === 'iam' || service === 'sts') return awsQuery(service, call)
+  if (service === 's3') return s3(state, call)
+  if (service === 'iam' || service === 'sts') return awsQuery(state, service, call)
 
   return heroku(call)
 }
 
-function heroku({method, url}: Call): {operation: string; answer: Answer} {
-  const json = (value: unknown) => ({body: JSON.stringify(value), type: 'application/json'})
+const json = (value: unknown) => ({body: JSON.stringify(value), type: 'application/json'})
+
+function heroku(call: Call): {operation: string; answer: Answer} {
+  const {method, url} = call
   const path = url.pathname
   let match: RegExpExecArray | null
   if (method === 'POST' && path === '/oauth/token') {
@@ -87,19 +99,55 @@ function heroku({method, url}: Call): {operation: string; answer: Answer} {
     return {operation: 'heroku:POST /addons/:id/actions/provision', answer: json({})}
   }
 
+  if (method === 'GET' && path === '/account') {
+    return asUser(call, 'heroku:GET /account', () => json(USER.account))
+  }
+
+  if (method === 'GET' && path === '/teams') {
+    return asUser(call, 'heroku:GET /teams', () => json(USER_TEAMS))
+  }
+
+  if (method === 'GET' && (match = /^\/teams\/([^/]+)$/.exec(path))) {
+    const wanted = decodeURIComponent(match[1])
+    const team = USER_TEAMS.find(({id, name}) => id === wanted || name === wanted)
+    return asUser(call, 'heroku:GET /teams/:team', () =>
+      team
+        ? json(team)
+        : {status: 404, ...json({id: 'not_found', message: "Couldn't find that team."})},
+    )
+  }
+
   return {
     operation: `heroku:${method} ${path} (unknown)`,
     answer: {status: 404, ...json({id: 'not_found', message: `${method} ${path} is not stubbed`})},
   }
 }
 
-function s3({method, url, body}: Call): {operation: string; answer: Answer} {
-  const [, bucketName = '', ...rest] = url.pathname.split('/')
-  const name = s3Operation({method, path: `/${rest.join('/')}`, query: url.searchParams})
-  return {operation: `s3:${name}`, answer: s3Answer(name, bucketName, url, body)}
+/** The Platform API as the user's token sees it; any other token is refused, as Heroku does. */
+function asUser(
+  {headers}: Call,
+  operation: string,
+  answer: () => Answer,
+): {operation: string; answer: Answer} {
+  if (headers.authorization === `Bearer ${USER.token}`) return {operation, answer: answer()}
+
+  const refusal = {id: 'unauthorized', message: 'Invalid credentials provided.'}
+  return {operation, answer: {status: 401, ...json(refusal)}}
 }
 
-function s3Answer(operation: string, bucketName: string, url: URL, body: string): Answer {
+function s3(state: State, {method, url, body}: Call): {operation: string; answer: Answer} {
+  const [, bucketName = '', ...rest] = url.pathname.split('/')
+  const name = s3Operation({method, path: `/${rest.join('/')}`, query: url.searchParams})
+  return {operation: `s3:${name}`, answer: s3Answer(state, name, bucketName, url, body)}
+}
+
+function s3Answer(
+  {buckets}: State,
+  operation: string,
+  bucketName: string,
+  url: URL,
+  body: string,
+): Answer {
   const xml = (text: string) => ({body: text, type: 'application/xml'})
   const missing = (code: string) => ({status: 404, ...xml(s3Error(code))})
   if (operation === 'CreateBucket') {
@@ -148,7 +196,11 @@ function s3Answer(operation: string, bucketName: string, url: URL, body: string)
   }
 }
 
-function awsQuery(service: 'iam' | 'sts', {body}: Call): {operation: string; answer: Answer} {
+function awsQuery(
+  state: State,
+  service: 'iam' | 'sts',
+  {body}: Call,
+): {operation: string; answer: Answer} {
   const params = Object.fromEntries(new URLSearchParams(body))
   const action = params.Action ?? '(no Action)'
   const ok = (inner = '') => ({body: queryResult(action, inner), type: 'text/xml'})
@@ -167,12 +219,12 @@ function awsQuery(service: 'iam' | 'sts', {body}: Call): {operation: string; ans
     ListAccessKeys: () =>
       ok('<AccessKeyMetadata></AccessKeyMetadata><IsTruncated>false</IsTruncated>'),
     CreateAccessKey: () => {
-      issuedKeys++
+      const issued = ++state.issuedKeys
       const key = elements({
         UserName: params.UserName,
-        AccessKeyId: `AKIABENCH${String(issuedKeys).padStart(11, '0')}`,
+        AccessKeyId: `AKIABENCH${String(issued).padStart(11, '0')}`,
         Status: 'Active',
-        SecretAccessKey: `bench-app-secret-${issuedKeys}`,
+        SecretAccessKey: `bench-app-secret-${issued}`,
         CreateDate: new Date().toISOString(),
       })
       return ok(`<AccessKey>${key}</AccessKey>`)
@@ -189,6 +241,22 @@ function awsQuery(service: 'iam' | 'sts', {body}: Call): {operation: string; ans
       ),
       type: 'text/xml',
     }),
+    // The linked identity may do everything byo-s3 needs.
+    SimulatePrincipalPolicy: () => {
+      const results = Object.entries(params)
+        .filter(([name]) => name.startsWith('ActionNames.member.'))
+        .map(
+          ([, actionName]) =>
+            `<member>${elements({
+              EvalActionName: actionName,
+              EvalResourceName: params['ResourceArns.member.1'],
+              EvalDecision: 'allowed',
+            })}</member>`,
+        )
+      return ok(
+        `<EvaluationResults>${results.join('')}</EvaluationResults><IsTruncated>false</IsTruncated>`,
+      )
+    },
   }
   const answer = answers[action]?.() ?? {
     status: 400,
@@ -198,49 +266,60 @@ function awsQuery(service: 'iam' | 'sts', {body}: Call): {operation: string; ans
   return {operation: `${service}:${action}`, answer}
 }
 
-async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-  const chunks: Buffer[] = []
-  for await (const chunk of request) chunks.push(chunk as Buffer)
-  const call = {
-    method: request.method ?? 'GET',
-    url: new URL(request.url ?? '/', 'http://stub.invalid'),
-    headers: request.headers,
-    body: Buffer.concat(chunks).toString('utf8'),
-  }
-  const {operation, answer} = route(call)
-  const status = answer.status ?? 200
-  calls.push({operation, status})
+/** Starts the stub on a free loopback port. */
+export async function startStub(): Promise<Stub> {
+  const state: State = {buckets: new Map(), issuedKeys: 0}
+  let calls: StubCall[] = []
 
-  const body = answer.body ?? ''
-  response.writeHead(status, {
-    ...(body ? {'content-type': answer.type ?? 'text/plain'} : {}),
-    'content-length': Buffer.byteLength(body),
-    ...answer.headers,
-  })
-  response.end(body)
-}
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = []
+    for await (const chunk of request) chunks.push(chunk as Buffer)
+    const call = {
+      method: request.method ?? 'GET',
+      url: new URL(request.url ?? '/', 'http://stub.invalid'),
+      headers: request.headers,
+      body: Buffer.concat(chunks).toString('utf8'),
+    }
+    const {operation, answer} = route(state, call)
+    const status = answer.status ?? 200
+    calls.push({operation, status})
 
-const server = createServer((request, response) => {
-  handle(request, response).catch((error: unknown) => {
-    calls.push({
-      operation: `stub error: ${error instanceof Error ? error.message : error}`,
-      status: 500,
+    const body = answer.body ?? ''
+    response.writeHead(status, {
+      ...(body ? {'content-type': answer.type ?? 'text/plain'} : {}),
+      'content-length': Buffer.byteLength(body),
+      ...answer.headers,
     })
-    if (!response.headersSent) response.writeHead(500)
-    response.end()
+    response.end(body)
+  }
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      calls.push({
+        operation: `stub error: ${error instanceof Error ? error.message : error}`,
+        status: 500,
+      })
+      if (!response.headersSent) response.writeHead(500)
+      response.end()
+    })
   })
-})
-server.keepAliveTimeout = 30_000
-server.listen(0, '127.0.0.1', () => {
+  server.keepAliveTimeout = 30_000
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', resolve)
+  })
   const {port} = server.address() as AddressInfo
-  serveParent(
-    {
-      calls: () => calls,
-      reset: () => {
-        calls = []
-      },
-      cpu: () => process.cpuUsage(),
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    calls: () => calls,
+    reset: () => {
+      calls = []
     },
-    {url: `http://127.0.0.1:${port}`},
-  )
-})
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()))
+        server.closeAllConnections()
+      }),
+  }
+}
