@@ -1,16 +1,15 @@
-import {hux} from '@heroku/heroku-cli-util'
-
 import type {Bucket} from './broker.js'
+import {printTable} from './output.js'
 
 export function printBuckets(buckets: Bucket[]): void {
-  hux.table(buckets, {
-    app: {get: (bucket) => bucket.app.name ?? '', header: 'App'},
-    addon: {get: addonLabel, header: 'Add-on'},
-    bucket: {get: (bucket) => bucket.bucket ?? '', header: 'Bucket'},
-    region: {get: (bucket) => bucket.region ?? '', header: 'Region'},
-    state: {get: (bucket) => bucket.state, header: 'State'},
-    createdAt: {get: (bucket) => bucket.createdAt, header: 'Created'},
-  })
+  printTable(buckets, [
+    {get: (bucket) => bucket.app.name ?? '', header: 'App'},
+    {get: addonLabel, header: 'Add-on'},
+    {get: (bucket) => bucket.bucket ?? '', header: 'Bucket'},
+    {get: (bucket) => bucket.region ?? '', header: 'Region'},
+    {get: (bucket) => bucket.state, header: 'State'},
+    {get: (bucket) => bucket.createdAt, header: 'Created'},
+  ])
 }
 
 /** One line per add-on the broker gave a failure reason for. */

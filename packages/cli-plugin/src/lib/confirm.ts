@@ -1,5 +1,3 @@
-import {hux} from '@heroku/heroku-cli-util'
-
 import {ByoS3Error, ExitCode} from './errors.js'
 import {terminal} from './terminal.js'
 
@@ -15,7 +13,11 @@ export async function confirmUnlink(team: string, confirmation: string | undefin
     )
   }
 
+  if (confirmation === team) return
+
   try {
+    // Loaded only to prompt: it brings the whole of heroku-cli-util's output code (see output.ts).
+    const {hux} = await import('@heroku/heroku-cli-util')
     await hux.confirmCommand({
       comparison: team,
       confirmation,

@@ -1,6 +1,5 @@
-import {color, hux} from '@heroku/heroku-cli-util'
-
 import type {Link, LinkInfo, LinkResult, TeamLink} from './broker.js'
+import {color, printHeader, printObject, printTable} from './output.js'
 
 export function linkedMessage(link: LinkResult): string {
   const {accessKeyId, awsAccountId, created, team} = link
@@ -24,17 +23,17 @@ function bucketNamePattern(link: Link): string {
 }
 
 export function printLinks(links: TeamLink[]): void {
-  hux.table(links, {
-    team: {get: (link) => link.team.name, header: 'Team'},
-    role: {get: (link) => link.role ?? '', header: 'Role'},
-    linked: {get: (link) => (link.linked ? 'yes' : 'no'), header: 'Linked'},
-    awsAccountId: {get: (link) => link.awsAccountId ?? '', header: 'AWS Account'},
-  })
+  printTable(links, [
+    {get: (link) => link.team.name, header: 'Team'},
+    {get: (link) => link.role ?? '', header: 'Role'},
+    {get: (link) => (link.linked ? 'yes' : 'no'), header: 'Linked'},
+    {get: (link) => link.awsAccountId ?? '', header: 'AWS Account'},
+  ])
 }
 
 export function printLinkInfo(link: LinkInfo): void {
-  hux.styledHeader(`AWS link of team ${color.team(link.team.name)}`)
-  hux.styledObject({
+  printHeader(`AWS link of team ${color.team(link.team.name)}`)
+  printObject({
     Team: link.team.name,
     'AWS Account': link.awsAccountId,
     'Access Key': link.accessKeyId,

@@ -1,8 +1,7 @@
-import {color} from '@heroku/heroku-cli-util'
-
 import type {VerifyResult} from './broker.js'
 
 import {ByoS3Error, ExitCode} from './errors.js'
+import {color} from './output.js'
 
 /** The keys' identity, then one line per permission the broker simulated. */
 export function verifyLines({arn, awsAccountId, permissions}: VerifyResult): string[] {

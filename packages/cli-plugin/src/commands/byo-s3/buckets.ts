@@ -1,10 +1,10 @@
 import {flags} from '@heroku-cli/command'
-import {color, hux} from '@heroku/heroku-cli-util'
 import {Flags, ux} from '@oclif/core'
 
 import {ByoS3Command} from '../../lib/command.js'
 import {connectBroker} from '../../lib/broker.js'
 import {failureLines, printBuckets} from '../../lib/buckets.js'
+import {color, printJson} from '../../lib/output.js'
 
 export default class Buckets extends ByoS3Command {
   static override description = 'list every byo-s3 bucket of a team, with its app, region and state'
@@ -29,7 +29,7 @@ export default class Buckets extends ByoS3Command {
     ux.action.stop()
 
     if (flags.json) {
-      hux.styledJSON(buckets)
+      printJson(buckets)
       return
     }
 

@@ -1,10 +1,10 @@
 import {flags} from '@heroku-cli/command'
-import {color, hux} from '@heroku/heroku-cli-util'
 import {Flags, ux} from '@oclif/core'
 
 import {ByoS3Command} from '../../lib/command.js'
 import {connectBroker} from '../../lib/broker.js'
 import {printLinkInfo} from '../../lib/links.js'
+import {color, printJson} from '../../lib/output.js'
 
 export default class Info extends ByoS3Command {
   static override description =
@@ -30,7 +30,7 @@ export default class Info extends ByoS3Command {
     ux.action.stop()
 
     if (flags.json) {
-      hux.styledJSON(link)
+      printJson(link)
       return
     }
 

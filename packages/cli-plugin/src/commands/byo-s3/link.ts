@@ -1,5 +1,4 @@
 import {flags} from '@heroku-cli/command'
-import {color} from '@heroku/heroku-cli-util'
 import {Flags, ux} from '@oclif/core'
 
 import {connectBroker, type LinkSettings} from '../../lib/broker.js'
@@ -7,6 +6,7 @@ import {ByoS3Command} from '../../lib/command.js'
 import {ByoS3Error, ExitCode} from '../../lib/errors.js'
 import {linkedMessage, settingsSentence} from '../../lib/links.js'
 import {readSecretAccessKey} from '../../lib/secret.js'
+import {color} from '../../lib/output.js'
 
 export default class Link extends ByoS3Command {
   static override description =

@@ -1,9 +1,9 @@
-import {hux} from '@heroku/heroku-cli-util'
 import {Flags} from '@oclif/core'
 
 import {ByoS3Command} from '../../lib/command.js'
 import {connectBroker} from '../../lib/broker.js'
 import {printLinks} from '../../lib/links.js'
+import {printJson} from '../../lib/output.js'
 
 export default class Links extends ByoS3Command {
   static override description =
@@ -24,7 +24,7 @@ export default class Links extends ByoS3Command {
     const links = await broker.listLinks()
 
     if (flags.json) {
-      hux.styledJSON(links)
+      printJson(links)
       return
     }
 

@@ -1,10 +1,10 @@
 import {flags} from '@heroku-cli/command'
-import {color} from '@heroku/heroku-cli-util'
 import {Flags, ux} from '@oclif/core'
 
 import {ByoS3Command} from '../../lib/command.js'
 import {connectBroker} from '../../lib/broker.js'
 import {confirmUnlink} from '../../lib/confirm.js'
+import {color} from '../../lib/output.js'
 
 export default class Unlink extends ByoS3Command {
   static override description = 'unlink a Heroku Team from its AWS account'

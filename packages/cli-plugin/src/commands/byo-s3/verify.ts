@@ -1,10 +1,10 @@
 import {flags} from '@heroku-cli/command'
-import {color, hux} from '@heroku/heroku-cli-util'
 import {Flags, ux} from '@oclif/core'
 
 import {ByoS3Command} from '../../lib/command.js'
 import {connectBroker} from '../../lib/broker.js'
 import {missingError, notCheckedMessage, verifyLines} from '../../lib/verify.js'
+import {color, printJson} from '../../lib/output.js'
 
 export default class Verify extends ByoS3Command {
   static override description =
@@ -31,7 +31,7 @@ export default class Verify extends ByoS3Command {
 
     // Scripts read `missing` from the JSON, so a missing permission is no error there.
     if (flags.json) {
-      hux.styledJSON(result)
+      printJson(result)
       return
     }
 

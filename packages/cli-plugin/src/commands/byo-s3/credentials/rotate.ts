@@ -1,5 +1,4 @@
 import {flags} from '@heroku-cli/command'
-import {color, hux} from '@heroku/heroku-cli-util'
 import {Args, Flags, ux} from '@oclif/core'
 
 import {setTimeout as sleep} from 'node:timers/promises'
@@ -12,6 +11,7 @@ import {
 } from '../../../lib/addon-credentials.js'
 import {ByoS3Command} from '../../../lib/command.js'
 import {ByoS3Error, ExitCode} from '../../../lib/errors.js'
+import {color, printJson} from '../../../lib/output.js'
 
 export default class Rotate extends ByoS3Command {
   static override args = {
@@ -74,7 +74,7 @@ Any collaborator of the app may run it; your Heroku token is not sent to the bro
     }
 
     if (flags.json) {
-      hux.styledJSON(rotation)
+      printJson(rotation)
       return
     }
 
