@@ -21,6 +21,7 @@ import {
   sentTags,
   STS_NAMESPACE,
   taggingXml,
+  versioningXml,
 } from '../test/helpers/aws-xml.js'
 import {s3Operation} from '../test/helpers/s3-operation.js'
 import {serveParent} from './child.js'
@@ -41,7 +42,10 @@ interface Call {
 }
 
 /** Per bucket, only what a read-back must echo. */
-const buckets = new Map<string, {tags: Record<string, string>; policy?: string}>()
+const buckets = new Map<
+  string,
+  {tags: Record<string, string>; policy?: string; lifecycle?: string}
+>()
 let issuedKeys = 0
 /** Every request since the last reset: its operation and the status it was answered with. */
 export interface StubCall {
@@ -141,6 +145,13 @@ function s3Answer(operation: string, bucketName: string, url: URL, body: string)
       return bucket.policy
         ? {body: bucket.policy, type: 'application/json'}
         : missing('NoSuchBucketPolicy')
+    case 'PutBucketLifecycleConfiguration':
+      bucket.lifecycle = body
+      return {}
+    case 'GetBucketLifecycleConfiguration':
+      return bucket.lifecycle ? xml(bucket.lifecycle) : missing('NoSuchLifecycleConfiguration')
+    case 'GetBucketVersioning':
+      return xml(versioningXml(undefined, false))
     case 'ListObjectsV2':
       return xml(listObjectsV2Xml(bucketName, [], Number(url.searchParams.get('max-keys') ?? 1000)))
     default:
