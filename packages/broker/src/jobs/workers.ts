@@ -1,16 +1,22 @@
 import type {FastifyBaseLogger} from 'fastify'
+import {runPlanChangeJob} from '../plans/plan-change-job.js'
 import {runDeprovisionJob} from '../provisioning/deprovision-job.js'
 import {runProvisionJob} from '../provisioning/provision-job.js'
 import type {Services} from '../services.js'
-import {DEPROVISION, type JobQueue, PROVISION} from './queue.js'
+import {CHANGE_PLAN, DEPROVISION, type JobQueue, PROVISION} from './queue.js'
 
-/** Works both queues in this process. Several processes may do so at once: jobs lock per add-on. */
+/** Works every queue in this process. Several processes may do so at once: jobs lock per add-on. */
 export async function startWorkers(
   services: Services,
   jobs: JobQueue,
   log: FastifyBaseLogger,
   pollingIntervalSeconds?: number,
 ): Promise<void> {
+  await jobs.work(
+    CHANGE_PLAN,
+    ({addonId}, attempt) => runPlanChangeJob(services, addonId, log.child({addonId}), attempt),
+    pollingIntervalSeconds,
+  )
   await jobs.work(
     PROVISION,
     ({addonId}, attempt) => runProvisionJob(services, addonId, log.child({addonId}), attempt),
