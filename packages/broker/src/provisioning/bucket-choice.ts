@@ -24,11 +24,14 @@ export interface ChoiceRequest {
   /** The options as Heroku sent them, already known to parse. */
   options: Record<string, string>
   link: TeamLink
+  /** The team's name now, for messages: the link keeps the one it had when it was made. */
+  teamName: string
   /** Heroku's region of the app, `amazon-web-services::us-east-1`. */
   herokuRegion: string | undefined
 }
 
-// An adopted bucket keeps its settings; these two only say where it is and how it is encrypted.
+// An adopted bucket keeps its settings: besides its name, only where it is and which key
+// encrypts it may be said.
 const ADOPTION_OPTIONS = ['region', 'kms-key-arn', 'bucket']
 
 /**
@@ -36,8 +39,8 @@ const ADOPTION_OPTIONS = ['region', 'kms-key-arn', 'bucket']
  * with 422 whatever does not fit together: the team's policy, the linked account and the
  * bucket's region. The region is the option's, else the team's default, else the app's.
  */
-export function chooseBucket({plan, options: asked, link, herokuRegion}: ChoiceRequest) {
-  const team = link.teamName
+export function chooseBucket(request: ChoiceRequest): BucketChoice {
+  const {plan, options: asked, link, teamName: team, herokuRegion} = request
   const {options, forced} = applyTeamPolicy(asked, link, team)
   const {parsed} = parseOptions(options)
   const settings = settingsFor(plan, parsed)
@@ -51,10 +54,11 @@ export function chooseBucket({plan, options: asked, link, herokuRegion}: ChoiceR
     )
   }
   if (settings.publicPrefix !== null && !link.allowPublic) throw publicNotAllowed(team)
-  if (settings.kmsKeyArn !== null) refuseForeignKey(settings.kmsKeyArn, parsed, region, link)
+  if (settings.kmsKeyArn !== null) {
+    refuseForeignKey(settings.kmsKeyArn, {parsed, region, link, team})
+  }
 
-  const choice: BucketChoice = {options, settings, region, adoptedBucket: parsed.bucket ?? null}
-  return choice
+  return {options, settings, region, adoptedBucket: parsed.bucket ?? null}
 }
 
 function refuseAdoptionMisfits(
@@ -86,11 +90,19 @@ function refuseAdoptionMisfits(
  * S3 can encrypt with a key of the bucket's own region only, and the key must be the team's:
  * the app's policy grants its use, and a key of another account would tie the data to it.
  */
-function refuseForeignKey(arn: string, parsed: AddonOptions, region: string, link: TeamLink) {
+function refuseForeignKey(
+  arn: string,
+  {
+    parsed,
+    region,
+    link,
+    team,
+  }: {parsed: AddonOptions; region: string; link: TeamLink; team: string},
+) {
   const key = kmsKeyPlace(arn)
   if (key.accountId !== link.awsAccountId) {
     throw optionError(
-      `The KMS key ${arn} belongs to AWS account ${key.accountId}, and team ${link.teamName} is ` +
+      `The KMS key ${arn} belongs to AWS account ${key.accountId}, and team ${team} is ` +
         `linked to account ${link.awsAccountId}. Use a key of the linked account.`,
     )
   }

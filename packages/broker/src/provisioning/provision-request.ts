@@ -97,7 +97,13 @@ async function accept(
     )
   }
 
-  const choice = chooseBucket({plan, options, link, herokuRegion: request.region})
+  const choice = chooseBucket({
+    plan,
+    options,
+    link,
+    teamName: team.name,
+    herokuRegion: request.region,
+  })
   const bucketName = choice.adoptedBucket ?? bucketNameFor(app.name, {prefix: link.bucketPrefix})
   if (choice.adoptedBucket) await refuseBucketInUse(db, choice.adoptedBucket, resource.id)
   await recordAccepted(db, resource.id, choice, {
