@@ -23,6 +23,7 @@ import {
   sentTags,
   STS_NAMESPACE,
   taggingXml,
+  versioningXml,
 } from '../test/helpers/aws-xml.js'
 import {s3Operation} from '../test/helpers/s3-operation.js'
 import {ACCOUNT_ID, APP, GRANT_REPLY, TEAM, USER, USER_TEAMS} from './fixtures.js'
@@ -57,7 +58,7 @@ export interface Stub {
 
 interface State {
   /** Per bucket, only what a read-back must echo. */
-  buckets: Map<string, {tags: Record<string, string>; policy?: string}>
+  buckets: Map<string, {tags: Record<string, string>; policy?: string; lifecycle?: string}>
   issuedKeys: number
 }
 
@@ -189,6 +190,13 @@ function s3Answer(
       return bucket.policy
         ? {body: bucket.policy, type: 'application/json'}
         : missing('NoSuchBucketPolicy')
+    case 'PutBucketLifecycleConfiguration':
+      bucket.lifecycle = body
+      return {}
+    case 'GetBucketLifecycleConfiguration':
+      return bucket.lifecycle ? xml(bucket.lifecycle) : missing('NoSuchLifecycleConfiguration')
+    case 'GetBucketVersioning':
+      return xml(versioningXml(undefined, false))
     case 'ListObjectsV2':
       return xml(listObjectsV2Xml(bucketName, [], Number(url.searchParams.get('max-keys') ?? 1000)))
     default:

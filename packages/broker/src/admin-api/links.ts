@@ -1,8 +1,6 @@
-import {bucketPrefixProblem} from '../aws/bucket-name.js'
 import {whoAmI} from '../aws/identity.js'
 import {BrokerError} from '../errors.js'
 import type {Account, Team} from '../heroku/platform.js'
-import {supportedRegions} from '../provisioning/region.js'
 import type {Services} from '../services.js'
 import {liveResourcesOfTeam, teamResources} from '../storage/resources.js'
 import {
@@ -11,10 +9,10 @@ import {
   findTeamLinks,
   saveTeamLink,
   updateTeamLinkSettings,
-  type LinkSettings,
   type OnDeprovision,
   type TeamLink,
 } from '../storage/team-links.js'
+import {checkSettings, type SettingsRequest} from './link-settings.js'
 
 export interface LinkView {
   team: {id: string; name: string}
@@ -26,13 +24,9 @@ export interface LinkView {
   /** Where new buckets go; null: in each app's own region. */
   region: string | null
   bucketPrefix: string
-}
-
-/** Settings as the admin API takes them: `region` null goes back to each app's own region. */
-export interface SettingsRequest {
-  onDeprovision?: OnDeprovision
-  region?: string | null
-  bucketPrefix?: string
+  allowPublic: boolean
+  forbiddenOptions: string[]
+  forcedOptions: Record<string, string>
 }
 
 /** Checks the AWS keys with STS before anything is stored, then links the team to that account. */
@@ -48,7 +42,7 @@ export async function linkTeam(
   {team, account, credentials, settings = {}}: LinkRequest,
 ): Promise<LinkView & {created: boolean}> {
   // Settings first: a bad one is refused before AWS is asked anything.
-  const checked = checkSettings(settings)
+  const checked = checkSettings(settings, await findTeamLink(services.pool, team.id))
   const identity = await whoAmI(services.aws, credentials)
   await refuseAccountChangeWhileLive(services, team, identity.accountId)
   const {link, created} = await saveTeamLink(services.pool, {
@@ -103,7 +97,14 @@ export async function changeLinkSettings(
   team: Team,
   settings: SettingsRequest,
 ): Promise<LinkView> {
-  const link = await updateTeamLinkSettings(services.pool, team.id, checkSettings(settings))
+  const current = await findTeamLink(services.pool, team.id)
+  if (!current) throw notLinked(team)
+
+  const link = await updateTeamLinkSettings(
+    services.pool,
+    team.id,
+    checkSettings(settings, current),
+  )
   if (!link) throw notLinked(team)
   return viewOf(link)
 }
@@ -162,29 +163,9 @@ function viewOf(link: TeamLink): LinkView {
     onDeprovision: link.onDeprovision,
     region: link.defaultRegion,
     bucketPrefix: link.bucketPrefix,
-  }
-}
-
-/** Refuses a region S3 cannot use for byo-s3 or a prefix that would make invalid bucket names. */
-function checkSettings(settings: SettingsRequest): Partial<LinkSettings> {
-  const {region, bucketPrefix, onDeprovision} = settings
-  if (typeof region === 'string' && !supportedRegions.has(region)) {
-    throw new BrokerError(
-      422,
-      'unsupported_region',
-      `byo-s3 cannot create buckets in "${region}". Supported AWS regions: ` +
-        `${[...supportedRegions].join(', ')}.`,
-    )
-  }
-  const problem = bucketPrefix === undefined ? null : bucketPrefixProblem(bucketPrefix)
-  if (problem) {
-    throw new BrokerError(422, 'invalid_bucket_prefix', `The bucket prefix ${problem}.`)
-  }
-
-  return {
-    ...(onDeprovision === undefined ? {} : {onDeprovision}),
-    ...(region === undefined ? {} : {defaultRegion: region}),
-    ...(bucketPrefix === undefined ? {} : {bucketPrefix}),
+    allowPublic: link.allowPublic,
+    forbiddenOptions: link.forbiddenOptions,
+    forcedOptions: link.forcedOptions,
   }
 }
 

@@ -2,15 +2,8 @@ import type {FastifyInstance, FastifyRequest} from 'fastify'
 import type {Services} from '../services.js'
 import {accountOf, bearerToken, requireAdmin, teamOf} from './heroku-user.js'
 import {verifyLink} from './verify.js'
-import {
-  bucketsOf,
-  changeLinkSettings,
-  linkOf,
-  linksOf,
-  linkTeam,
-  type SettingsRequest,
-  unlinkTeam,
-} from './links.js'
+import type {SettingsRequest} from './link-settings.js'
+import {bucketsOf, changeLinkSettings, linkOf, linksOf, linkTeam, unlinkTeam} from './links.js'
 
 const team = {type: 'object', properties: {id: {type: 'string'}, name: {type: 'string'}}}
 const link = {
@@ -24,6 +17,9 @@ const link = {
     onDeprovision: {type: 'string'},
     region: {type: ['string', 'null']},
     bucketPrefix: {type: 'string'},
+    allowPublic: {type: 'boolean'},
+    forbiddenOptions: {type: 'array', items: {type: 'string'}},
+    forcedOptions: {type: 'object', additionalProperties: {type: 'string'}},
     bucketCount: {type: 'integer'},
     verifiedAt: {type: 'string'},
     created: {type: 'boolean'},
@@ -77,6 +73,13 @@ const settings = {
   onDeprovision: {type: 'string', enum: ['delete', 'retain']},
   region: {type: ['string', 'null'], maxLength: 32},
   bucketPrefix: {type: 'string', maxLength: 64},
+  allowPublic: {type: 'boolean'},
+  forbiddenOptions: {type: 'array', maxItems: 20, items: {type: 'string', maxLength: 64}},
+  forcedOptions: {
+    type: 'object',
+    maxProperties: 20,
+    additionalProperties: {type: 'string', maxLength: 2048},
+  },
 }
 
 const linkBody = {

@@ -1,18 +1,16 @@
 import {
   type BucketLocationConstraint,
   CreateBucketCommand,
-  PutBucketEncryptionCommand,
-  PutBucketPolicyCommand,
   PutBucketTaggingCommand,
-  PutPublicAccessBlockCommand,
   type S3Client,
 } from '@aws-sdk/client-s3'
 
 import {BrokerError} from '../errors.js'
+import {applyBucketSettings} from './bucket-configure.js'
 import {isValidBucketName} from './bucket-name.js'
+import {type BucketSettings, DEFAULT_BUCKET_SETTINGS} from './bucket-settings.js'
 import {type BucketTarget, readBucketTags, targetOf} from './bucket-tags.js'
 import type {AwsClients, AwsCredentials} from './clients.js'
-import {tlsOnlyBucketPolicy} from './policy.js'
 import {isAwsError} from './service-errors.js'
 import {ADDON_UUID_TAG, resourceTagsFor} from './tags.js'
 
@@ -26,6 +24,11 @@ export interface BucketRef {
 export interface BucketTagging {
   addonId: string
   tags: Record<string, string>
+}
+
+export interface BucketConfiguration {
+  /** The plan's settings overlaid by the add-on's options; the default plan's when left out. */
+  settings?: BucketSettings
 }
 
 /**
@@ -105,43 +108,20 @@ function locationFor(region: string) {
 
 /**
  * Tags the bucket, then sets the security baseline explicitly instead of trusting AWS defaults,
- * which have changed before. Every call names the expected owner, so a wrong name can never
- * reconfigure a bucket in someone else's account.
+ * which have changed before, along with the bucket's own settings (versioning, lifecycle rules,
+ * CORS, a public prefix, a KMS key). Every call names the expected owner, so a wrong name can
+ * never reconfigure a bucket in someone else's account.
  */
 export async function secureBucket(
   clients: AwsClients,
   credentials: AwsCredentials,
-  request: BucketRef & BucketTagging,
+  request: BucketRef & BucketTagging & BucketConfiguration,
 ): Promise<void> {
   const s3 = clients.s3(credentials, request.region)
-  const target = targetOf(request)
 
-  await tagBucket(s3, target, request)
-  await s3.send(
-    new PutPublicAccessBlockCommand({
-      ...target,
-      PublicAccessBlockConfiguration: {
-        BlockPublicAcls: true,
-        IgnorePublicAcls: true,
-        BlockPublicPolicy: true,
-        RestrictPublicBuckets: true,
-      },
-    }),
-  )
-  await s3.send(
-    new PutBucketEncryptionCommand({
-      ...target,
-      ServerSideEncryptionConfiguration: {
-        Rules: [{ApplyServerSideEncryptionByDefault: {SSEAlgorithm: 'AES256'}}],
-      },
-    }),
-  )
-  await s3.send(
-    new PutBucketPolicyCommand({
-      ...target,
-      Policy: JSON.stringify(tlsOnlyBucketPolicy(request.bucketName)),
-    }),
-  )
+  await tagBucket(s3, targetOf(request), request)
+  const settings = request.settings ?? DEFAULT_BUCKET_SETTINGS
+  await applyBucketSettings(clients, credentials, request, settings, null)
 }
 
 // PutBucketTagging replaces the whole set; that is right only while the bucket is new.

@@ -1,15 +1,28 @@
 import {
+  GetBucketCorsCommand,
   GetBucketEncryptionCommand,
+  GetBucketLifecycleConfigurationCommand,
   GetBucketOwnershipControlsCommand,
   GetBucketPolicyCommand,
+  GetBucketVersioningCommand,
   GetPublicAccessBlockCommand,
   type S3Client,
 } from '@aws-sdk/client-s3'
 
 import {BrokerError} from '../errors.js'
-import type {BucketRef} from './bucket-setup.js'
+import type {BucketConfiguration, BucketRef} from './bucket-setup.js'
+import {
+  ABORT_MULTIPART_RULE,
+  type BucketSettings,
+  CORS_METHODS,
+  CORS_RULE,
+  DEFAULT_BUCKET_SETTINGS,
+  NONCURRENT_EXPIRY_RULE,
+  publicAccessBlockFor,
+} from './bucket-settings.js'
 import {type BucketTarget, readBucketTags, targetOf} from './bucket-tags.js'
 import type {AwsClients, AwsCredentials} from './clients.js'
+import {PUBLIC_READ_STATEMENT} from './policy.js'
 import {isAwsError} from './service-errors.js'
 import {ADDON_UUID_TAG, MANAGED_BY_TAG, MANAGED_BY_VALUE} from './tags.js'
 
@@ -20,26 +33,58 @@ type Check = (s3: S3Client, target: BucketTarget, bucket: VerifiedBucket) => Pro
 
 export interface VerifiedBucket extends BucketRef {
   addonId: string
+  settings: BucketSettings
 }
 
-/** Each setting createBucket and secureBucket apply, and what to tell the team if it is off. */
-const CHECKS: {check: Check; failure: string}[] = [
-  {
-    check: publicAccessBlocked,
-    failure:
-      'Block Public Access is not fully on (an account or organisation policy may override it)',
-  },
-  {
-    check: ownerEnforced,
-    failure: 'Object Ownership is not BucketOwnerEnforced, so ACLs are still in effect',
-  },
-  {check: encryptedByDefault, failure: 'default encryption is neither SSE-S3 nor SSE-KMS'},
-  {check: tlsOnlyPolicy, failure: 'the bucket policy does not refuse requests made without TLS'},
-  {
-    check: taggedForAddon,
-    failure: 'the bucket is not tagged as managed by byo-s3 for this add-on',
-  },
-]
+/**
+ * Each setting createBucket and secureBucket apply, and what to tell the team if it is off. The
+ * baseline is read back for every bucket, CORS only for a bucket that is meant to have it.
+ */
+function checksFor(settings: BucketSettings): {check: Check; failure: string}[] {
+  const isPublic = settings.publicPrefix !== null
+  return [
+    {
+      check: publicAccessBlocked,
+      failure: isPublic
+        ? 'Block Public Access does not allow the public policy while blocking ACLs'
+        : 'Block Public Access is not fully on (an account or organisation policy may override it)',
+    },
+    {
+      check: ownerEnforced,
+      failure: 'Object Ownership is not BucketOwnerEnforced, so ACLs are still in effect',
+    },
+    settings.kmsKeyArn === null
+      ? {check: encryptedByDefault, failure: 'default encryption is neither SSE-S3 nor SSE-KMS'}
+      : {
+          check: encryptedWithKey,
+          failure: `default encryption is not SSE-KMS with ${settings.kmsKeyArn} and a bucket key`,
+        },
+    {
+      check: policyAsSet,
+      failure: isPublic
+        ? `the bucket policy does not refuse requests made without TLS and let anyone read ${settings.publicPrefix}`
+        : 'the bucket policy does not refuse requests made without TLS',
+    },
+    {
+      check: versioningAsSet,
+      failure: settings.versioning ? 'versioning is not enabled' : 'versioning is enabled',
+    },
+    {
+      check: lifecycleAsSet,
+      failure:
+        'the lifecycle rules do not abort unfinished uploads' +
+        (settings.noncurrentExpiryDays === null ? '' : ' and expire noncurrent versions') +
+        ' as set',
+    },
+    ...(settings.corsOrigins.length === 0
+      ? []
+      : [{check: corsAsSet, failure: `CORS does not allow ${settings.corsOrigins.join(', ')}`}]),
+    {
+      check: taggedForAddon,
+      failure: 'the bucket is not tagged as managed by byo-s3 for this add-on',
+    },
+  ]
+}
 
 // S3 answers a bucket without the setting at all with these (404) rather than an empty reply.
 const NOT_SET = [
@@ -47,24 +92,28 @@ const NOT_SET = [
   'OwnershipControlsNotFoundError',
   'ServerSideEncryptionConfigurationNotFoundError',
   'NoSuchBucketPolicy',
+  'NoSuchLifecycleConfiguration',
+  'NoSuchCORSConfiguration',
 ]
 
 /**
- * Reads back what secureBucket wrote, because the team's account or organisation may refuse or
- * override a setting without the write failing, and the add-on must not hand out a bucket that
- * is not what it promises. Reports every setting that did not hold, not just the first.
+ * Reads back what secureBucket, or a plan change, wrote, because the team's account or
+ * organisation may refuse or override a setting without the write failing, and the add-on must
+ * not hand out a bucket that is not what it promises. Reports every setting that did not hold,
+ * not just the first.
  */
 export async function verifyBucketSettings(
   clients: AwsClients,
   credentials: AwsCredentials,
-  bucket: VerifiedBucket,
+  bucket: BucketRef & {addonId: string} & BucketConfiguration,
 ): Promise<void> {
   const s3 = clients.s3(credentials, bucket.region)
   const target = targetOf(bucket)
+  const verified = {...bucket, settings: bucket.settings ?? DEFAULT_BUCKET_SETTINGS}
 
   const failures: string[] = []
-  for (const {check, failure} of CHECKS) {
-    if (!(await holds(check(s3, target, bucket)))) failures.push(failure)
+  for (const {check, failure} of checksFor(verified.settings)) {
+    if (!(await holds(check(s3, target, verified)))) failures.push(failure)
   }
 
   if (failures.length === 0) return
@@ -88,14 +137,15 @@ async function holds(check: Promise<boolean>): Promise<boolean> {
   }
 }
 
-async function publicAccessBlocked(s3: S3Client, target: BucketTarget) {
+async function publicAccessBlocked(s3: S3Client, target: BucketTarget, bucket: VerifiedBucket) {
   const reply = await s3.send(new GetPublicAccessBlockCommand(target))
   const flags = reply.PublicAccessBlockConfiguration ?? {}
+  const wanted = publicAccessBlockFor(bucket.settings)
   return (
     flags.BlockPublicAcls === true &&
     flags.IgnorePublicAcls === true &&
-    flags.BlockPublicPolicy === true &&
-    flags.RestrictPublicBuckets === true
+    (flags.BlockPublicPolicy ?? false) === wanted.BlockPublicPolicy &&
+    (flags.RestrictPublicBuckets ?? false) === wanted.RestrictPublicBuckets
   )
 }
 
@@ -114,9 +164,49 @@ async function encryptedByDefault(s3: S3Client, target: BucketTarget) {
   })
 }
 
-async function tlsOnlyPolicy(s3: S3Client, target: BucketTarget) {
+async function encryptedWithKey(s3: S3Client, target: BucketTarget, bucket: VerifiedBucket) {
+  const reply = await s3.send(new GetBucketEncryptionCommand(target))
+  const rules = reply.ServerSideEncryptionConfiguration?.Rules ?? []
+  return rules.some(
+    (rule) =>
+      rule.ApplyServerSideEncryptionByDefault?.SSEAlgorithm === 'aws:kms' &&
+      rule.ApplyServerSideEncryptionByDefault.KMSMasterKeyID === bucket.settings.kmsKeyArn &&
+      rule.BucketKeyEnabled === true,
+  )
+}
+
+async function policyAsSet(s3: S3Client, target: BucketTarget, bucket: VerifiedBucket) {
   const {Policy: policy} = await s3.send(new GetBucketPolicyCommand(target))
-  return policy !== undefined && hasTlsOnlyStatement(policy)
+  if (policy === undefined || !hasTlsOnlyStatement(policy)) return false
+
+  const {publicPrefix} = bucket.settings
+  return publicPrefix === null || hasPublicReadStatement(policy, target.Bucket, publicPrefix)
+}
+
+async function versioningAsSet(s3: S3Client, target: BucketTarget, bucket: VerifiedBucket) {
+  const {Status: status} = await s3.send(new GetBucketVersioningCommand(target))
+  return (status === 'Enabled') === bucket.settings.versioning
+}
+
+async function lifecycleAsSet(s3: S3Client, target: BucketTarget, bucket: VerifiedBucket) {
+  const {Rules: rules = []} = await s3.send(new GetBucketLifecycleConfigurationCommand(target))
+  const enabled = (id: string) => rules.find((rule) => rule.ID === id && rule.Status === 'Enabled')
+  const {abortMultipartDays, noncurrentExpiryDays} = bucket.settings
+  const abort = enabled(ABORT_MULTIPART_RULE)?.AbortIncompleteMultipartUpload?.DaysAfterInitiation
+  const expiry = enabled(NONCURRENT_EXPIRY_RULE)?.NoncurrentVersionExpiration?.NoncurrentDays
+  return abort === abortMultipartDays && (expiry ?? null) === noncurrentExpiryDays
+}
+
+async function corsAsSet(s3: S3Client, target: BucketTarget, bucket: VerifiedBucket) {
+  const {CORSRules: rules = []} = await s3.send(new GetBucketCorsCommand(target))
+  const rule = rules.find(({ID}) => ID === CORS_RULE)
+  const sameSet = (actual: string[] = [], wanted: string[]) =>
+    actual.length === wanted.length && wanted.every((value) => actual.includes(value))
+  return (
+    rule !== undefined &&
+    sameSet(rule.AllowedOrigins, bucket.settings.corsOrigins) &&
+    sameSet(rule.AllowedMethods, CORS_METHODS)
+  )
 }
 
 async function taggedForAddon(s3: S3Client, target: BucketTarget, bucket: VerifiedBucket) {
@@ -147,6 +237,30 @@ export function hasTlsOnlyStatement(policyText: string): boolean {
       secureTransportValues(statement.Condition).some((value) => String(value) === 'false'),
   )
 }
+
+/** Whether the policy lets anyone (and only GetObject) read the objects under the prefix. */
+function hasPublicReadStatement(policyText: string, bucketName: string, prefix: string): boolean {
+  const policy = JSON.parse(policyText) as {Statement?: PublicStatement | PublicStatement[]}
+  const resource = `arn:aws:s3:::${bucketName}/${prefix}*`
+  return [policy.Statement ?? []]
+    .flat()
+    .some(
+      (statement) =>
+        statement?.Sid === PUBLIC_READ_STATEMENT &&
+        statement.Effect === 'Allow' &&
+        isEveryone(statement.Principal) &&
+        [statement.Action].flat().join() === 's3:GetObject' &&
+        [statement.Resource].flat().join() === resource,
+    )
+}
+
+// IAM writes "anyone" as `*` or as `{"AWS": "*"}`, a value that may also come as a list.
+function isEveryone(principal: unknown): boolean {
+  const aws = typeof principal === 'object' ? entryIgnoringCase(principal, 'AWS') : principal
+  return [aws].flat().join() === '*'
+}
+
+type PublicStatement = Statement & {Principal?: unknown; Action?: unknown; Resource?: unknown}
 
 function secureTransportValues(condition: unknown): unknown[] {
   const bool = entryIgnoringCase(condition, 'Bool')

@@ -37,37 +37,79 @@ const OBJECT_ACTIONS = [
   's3:GetObjectVersionTagging',
 ]
 
+// What S3 needs from KMS to write (a data key per object, or per bucket key) and to read.
+const KMS_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt']
+
+export const PUBLIC_READ_STATEMENT = 'PublicReadPrefix'
+
+const KMS_KEY_ARN = /^arn:aws:kms:[a-z0-9-]+:\d{12}:key\/[a-zA-Z0-9-]+$/
+const PUBLIC_PREFIX = /^[a-z0-9][a-z0-9._-]*\/$/
+
 /**
- * The app credential's inline policy: data access to one bucket and nothing else. Bucket
- * configuration (policy, public access, ACLs, versioning, tags) stays with the broker.
+ * The app credential's inline policy: data access to one bucket and nothing else, plus use of
+ * the bucket's KMS key when it has one. Bucket configuration (policy, public access, ACLs,
+ * versioning, lifecycle, tags) stays with the broker.
  */
-export function appPolicyFor(bucketName: string): PolicyDocument {
+export function appPolicyFor(
+  bucketName: string,
+  {kmsKeyArn = null}: {kmsKeyArn?: string | null} = {},
+): PolicyDocument {
   const bucketArn = bucketArnFor(bucketName)
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      {Sid: 'BucketAccess', Effect: 'Allow', Action: BUCKET_ACTIONS, Resource: bucketArn},
-      {Sid: 'ObjectAccess', Effect: 'Allow', Action: OBJECT_ACTIONS, Resource: `${bucketArn}/*`},
-    ],
+  const statements: PolicyStatement[] = [
+    {Sid: 'BucketAccess', Effect: 'Allow', Action: BUCKET_ACTIONS, Resource: bucketArn},
+    {Sid: 'ObjectAccess', Effect: 'Allow', Action: OBJECT_ACTIONS, Resource: `${bucketArn}/*`},
+  ]
+  if (kmsKeyArn !== null) {
+    if (!KMS_KEY_ARN.test(kmsKeyArn)) {
+      throw new Error(`Refusing to build a policy for the KMS key ARN ${kmsKeyArn}`)
+    }
+
+    statements.push({Sid: 'KmsKeyUse', Effect: 'Allow', Action: KMS_ACTIONS, Resource: kmsKeyArn})
   }
+
+  return {Version: '2012-10-17', Statement: statements}
+}
+
+/**
+ * Refuses every request to the bucket that does not arrive over TLS and, with a public prefix,
+ * lets anyone read the objects under that prefix (and nothing else).
+ */
+export function bucketPolicyFor(
+  bucketName: string,
+  {publicPrefix = null}: {publicPrefix?: string | null} = {},
+): PolicyDocument {
+  const bucketArn = bucketArnFor(bucketName)
+  const statements: PolicyStatement[] = [
+    {
+      Sid: 'DenyNonTlsRequests',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Resource: [bucketArn, `${bucketArn}/*`],
+      Condition: {Bool: {'aws:SecureTransport': 'false'}},
+    },
+  ]
+  if (publicPrefix !== null) {
+    // A prefix with `*` or `?` would widen the statement beyond the prefix it names.
+    if (!PUBLIC_PREFIX.test(publicPrefix)) {
+      throw new Error(`Refusing to make the prefix ${publicPrefix} public`)
+    }
+
+    statements.push({
+      Sid: PUBLIC_READ_STATEMENT,
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 's3:GetObject',
+      Resource: `${bucketArn}/${publicPrefix}*`,
+    })
+  }
+
+  return {Version: '2012-10-17', Statement: statements}
 }
 
 /** Refuses every request to the bucket that does not arrive over TLS. */
 export function tlsOnlyBucketPolicy(bucketName: string): PolicyDocument {
-  const bucketArn = bucketArnFor(bucketName)
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Sid: 'DenyNonTlsRequests',
-        Effect: 'Deny',
-        Principal: '*',
-        Action: 's3:*',
-        Resource: [bucketArn, `${bucketArn}/*`],
-        Condition: {Bool: {'aws:SecureTransport': 'false'}},
-      },
-    ],
-  }
+  return bucketPolicyFor(bucketName)
 }
 
 // A name such as `byo-s3-*` would turn a one-bucket policy into one for every bucket.

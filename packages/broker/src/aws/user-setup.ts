@@ -38,17 +38,24 @@ export async function createUser(
   }
 }
 
-/** Grants the user data access to its one bucket; putting the same policy again is harmless. */
+/**
+ * Grants the user data access to its one bucket, and use of the bucket's KMS key if it has one;
+ * putting the same policy again is harmless.
+ */
 export async function putUserPolicy(
   clients: AwsClients,
   credentials: AwsCredentials,
-  {iamUserName, bucketName}: {iamUserName: string; bucketName: string},
+  {
+    iamUserName,
+    bucketName,
+    kmsKeyArn = null,
+  }: {iamUserName: string; bucketName: string; kmsKeyArn?: string | null},
 ): Promise<void> {
   await clients.iam(credentials).send(
     new PutUserPolicyCommand({
       UserName: iamUserName,
       PolicyName: APP_POLICY_NAME,
-      PolicyDocument: JSON.stringify(appPolicyFor(bucketName)),
+      PolicyDocument: JSON.stringify(appPolicyFor(bucketName, {kmsKeyArn})),
     }),
   )
 }

@@ -1,6 +1,7 @@
 import type {FastifyBaseLogger} from 'fastify'
 import PgBoss from 'pg-boss'
 
+export const CHANGE_PLAN = 'change-plan'
 export const PROVISION = 'provision'
 export const DEPROVISION = 'deprovision'
 export const ROTATE = 'rotate'
@@ -33,6 +34,15 @@ export class JobQueue {
 
   async start(): Promise<void> {
     await this.#boss.start()
+    // A plan change writes a few bucket settings; ten retries from 10 s add up to ~3 hours.
+    await this.#boss.createQueue(CHANGE_PLAN, {
+      name: CHANGE_PLAN,
+      policy: 'stately',
+      retryLimit: 10,
+      retryDelay: 10,
+      retryBackoff: true,
+      expireInSeconds: 15 * 60,
+    })
     // 'stately' keeps at most one waiting and one running job per add-on: repeats fold in.
     // Provisioning must end within Heroku's 12 hours: ten retries from 10 s add up to ~3 hours.
     await this.#boss.createQueue(PROVISION, {

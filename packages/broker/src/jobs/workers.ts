@@ -1,9 +1,17 @@
 import type {FastifyBaseLogger} from 'fastify'
+import {runPlanChangeJob} from '../plans/plan-change-job.js'
 import {runDeprovisionJob} from '../provisioning/deprovision-job.js'
 import {runProvisionJob} from '../provisioning/provision-job.js'
 import {queueRunningRotations, runRotationJob} from '../rotation/rotation-job.js'
 import type {Services} from '../services.js'
-import {DELETE_OLD_KEY, DEPROVISION, type JobQueue, PROVISION, ROTATE} from './queue.js'
+import {
+  CHANGE_PLAN,
+  DELETE_OLD_KEY,
+  DEPROVISION,
+  type JobQueue,
+  PROVISION,
+  ROTATE,
+} from './queue.js'
 
 /** Works every queue in this process. Several processes may do so at once: jobs lock per add-on. */
 export async function startWorkers(
@@ -12,6 +20,11 @@ export async function startWorkers(
   log: FastifyBaseLogger,
   pollingIntervalSeconds?: number,
 ): Promise<void> {
+  await jobs.work(
+    CHANGE_PLAN,
+    ({addonId}, attempt) => runPlanChangeJob(services, addonId, log.child({addonId}), attempt),
+    pollingIntervalSeconds,
+  )
   await jobs.work(
     PROVISION,
     ({addonId}, attempt) => runProvisionJob(services, addonId, log.child({addonId}), attempt),

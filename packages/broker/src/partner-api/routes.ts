@@ -2,9 +2,8 @@ import type {FastifyInstance} from 'fastify'
 import {basicAuthCheck} from '../http/basic-auth.js'
 import {acceptDeprovision} from '../provisioning/deprovision-request.js'
 import {acceptProvision, type ProvisionRequest} from '../provisioning/provision-request.js'
+import {acceptPlanChange} from '../plans/plan-change.js'
 import type {Services} from '../services.js'
-import {findResource, updateResource} from '../storage/resources.js'
-import {BrokerError} from '../errors.js'
 
 const uuid = {type: 'string', format: 'uuid'}
 
@@ -17,6 +16,7 @@ const provisionSchema = {
       name: {type: 'string'},
       plan: {type: 'string'},
       region: {type: 'string'},
+      options: {type: ['object', 'null']},
       oauth_grant: {
         anyOf: [
           {type: 'null'},
@@ -51,26 +51,17 @@ export async function partnerApi(app: FastifyInstance, {services}: {services: Se
     },
   )
 
-  app.put<{Params: {id: string}; Body: {plan?: string}}>(
+  app.put<{Params: {id: string}; Body: {plan: string}}>(
     '/heroku/resources/:id',
     {
       schema: {
         ...byId,
         body: {type: 'object', required: ['plan'], properties: {plan: {type: 'string'}}},
+        response: {200: {type: 'object', properties: {message: {type: 'string'}}}},
       },
     },
-    async (request) => {
-      const resource = await findResource(services.pool, request.params.id)
-      if (!resource || !['provisioning', 'provisioned'].includes(resource.state)) {
-        throw new BrokerError(404, 'not_found', 'byo-s3 has no live add-on with this id.')
-      }
-
-      if (resource.plan !== request.body.plan) {
-        await updateResource(services.pool, resource.id, {plan: request.body.plan})
-      }
-
-      return {message: `Plan is now ${request.body.plan}.`}
-    },
+    async (request) =>
+      acceptPlanChange(services, request.params.id, request.body.plan, request.log),
   )
 
   app.delete<{Params: {id: string}}>(

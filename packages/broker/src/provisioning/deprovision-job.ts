@@ -2,9 +2,12 @@
  * Deprovisioning one add-on (resources.state = 'deprovisioning'), from what was recorded when it
  * was provisioned: the app may be gone, or may have moved to another team.
  *
- *   deprovisioning ─► user_deleted ─┬─ team keeps buckets ──► bucket_retained ─┬─► deprovisioned
- *                                   └─ otherwise ───────────► bucket_deleted ──┘
+ *   deprovisioning ─► user_deleted ─┬─ adopted bucket ───────────────────────────┬─► deprovisioned
+ *                                   ├─ team keeps buckets ──► bucket_retained ───┤
+ *                                   └─ otherwise ───────────► bucket_deleted ────┘
  *
+ *   An adopted bucket was the team's before the add-on and stays exactly as it is: it is never
+ *   emptied, deleted, tagged or reconfigured.
  *   The user goes first, so the app cannot write while its bucket is emptied.
  *   transient error ─► the job throws and pg-boss retries it; it resumes at the first step not
  *                      recorded (emptying a bucket starts again from its current contents).
@@ -93,7 +96,9 @@ async function deprovisionSteps(
     }
 
     await step('user_deleted', () => deleteUser(services.aws, credentials, resource.iamUserName!))
-    if (link.onDeprovision === 'retain') {
+    if (resource.adopted) {
+      log.debug({addonId: resource.id}, 'adopted bucket left as it is')
+    } else if (link.onDeprovision === 'retain') {
       await step('bucket_retained', () => retainBucket(services.aws, credentials, bucket))
     } else {
       await step('bucket_deleted', () => emptyAndDeleteBucket(services.aws, credentials, bucket))
@@ -105,12 +110,19 @@ async function deprovisionSteps(
   await updateResource(db, resource.id, {
     state: 'deprovisioned',
     deprovisionedAt: new Date(),
-    message: resource.steps.includes('bucket_retained')
-      ? `Bucket ${resource.bucketName} was kept for the team, tagged as retained.`
-      : 'Deprovisioned.',
+    message: deprovisionedMessage(resource),
     appSecretAccessKeySealed: null,
     oauthAccessTokenSealed: null,
     oauthRefreshTokenSealed: null,
   })
   log.info({addonId: resource.id, teamId: resource.teamId}, 'deprovisioned')
+}
+
+function deprovisionedMessage(resource: Resource): string {
+  if (resource.adopted) return `Bucket ${resource.bucketName} was adopted and is left as it was.`
+  if (resource.steps.includes('bucket_retained')) {
+    return `Bucket ${resource.bucketName} was kept for the team, tagged as retained.`
+  }
+
+  return 'Deprovisioned.'
 }

@@ -7,6 +7,9 @@
  *   accepted ─┬─► bucket_created ─► bucket_secured ─────────────────┬─► key_ready ─► config_set ─► provisioned
  *             └─► user_created ─► policy_set ─► key_created ────────┘
  *
+ *   An adopted bucket is checked instead of created and secured (bucket_adopted), and nothing
+ *   about it is ever changed: not its settings, not its tags, not on failure.
+ *
  *   transient error (throttling, 5xx, timeout, key not yet known)
  *        └─► the job throws; pg-boss retries it with backoff and it resumes at the first step
  *            not recorded. The last attempt treats it as permanent.
@@ -18,7 +21,9 @@
  */
 import type {FastifyBaseLogger as Logger} from 'fastify'
 import type {PoolClient} from 'pg'
+import {checkAdoptableBucket} from '../aws/bucket-adopt.js'
 import {createBucket, secureBucket} from '../aws/bucket-setup.js'
+import {DEFAULT_BUCKET_SETTINGS} from '../aws/bucket-settings.js'
 import type {AwsCredentials} from '../aws/clients.js'
 import {deleteUser, deprovisionBucketAndUser} from '../aws/deprovision.js'
 import {verifyBucketSettings} from '../aws/bucket-verify.js'
@@ -33,6 +38,7 @@ import {findTeamLink} from '../storage/team-links.js'
 import {configVarsFor} from './config-vars.js'
 import {isTransient, reasonFor} from './failures.js'
 import {linkCredentials} from './link-credentials.js'
+import {kmsKeyPlace} from './options.js'
 
 export interface Attempt {
   retryCount: number
@@ -111,27 +117,36 @@ async function provisionSteps(services: Services, db: PoolClient, resource: Reso
 
   const {aws, config} = services
   const credentials = linkCredentials(services, link)
-  const bucket = {
-    bucketName: resource.bucketName!,
-    region: resource.region!,
-    accountId: resource.awsAccountId!,
-    addonId: resource.id,
+  const settings = resource.settings ?? DEFAULT_BUCKET_SETTINGS
+  const bucketOf = (current: Resource) => ({
+    bucketName: current.bucketName!,
+    region: current.region!,
+    accountId: current.awsAccountId!,
+    addonId: current.id,
+    settings,
     tags: {
-      'byo-s3:team-id': resource.teamId!,
-      'byo-s3:app-id': resource.appId!,
-      'byo-s3:app-name': resource.appName!,
+      'byo-s3:team-id': current.teamId!,
+      'byo-s3:app-id': current.appId!,
+      'byo-s3:app-name': current.appName!,
     },
-  }
-  const user = {...bucket, iamUserName: resource.iamUserName!}
+  })
+  const bucket = bucketOf(resource)
+  const user = {...bucket, iamUserName: resource.iamUserName!, kmsKeyArn: settings.kmsKeyArn}
   const step = stepRunner(services, db, resource, log)
 
   // Both chains run to their end before a failure is handled, so clean-up never races a step.
   const chains = await Promise.allSettled([
     (async () => {
+      if (resource.adopted) {
+        await step('bucket_adopted', () => adoptBucket(services, credentials, resource))
+        return
+      }
+
       await step('bucket_created', () => createBucket(aws, credentials, bucket))
       await step('bucket_secured', async () => {
         await secureBucket(aws, credentials, bucket)
         await verifyBucketSettings(aws, credentials, bucket)
+        return {appliedSettings: settings}
       })
     })(),
     (async () => {
@@ -148,12 +163,14 @@ async function provisionSteps(services: Services, db: PoolClient, resource: Reso
   ])
   for (const chain of chains) if (chain.status === 'rejected') throw chain.reason
 
+  // An adopted bucket's region is known for sure only now.
+  const ready = bucketOf(resource)
   const appKey = appCredentials(services, resource)
   await step('key_ready', async () => {
-    await waitUntilKeyWorks(aws, appKey, bucket, services.readiness)
+    await waitUntilKeyWorks(aws, appKey, ready, services.readiness)
   })
   await step('config_set', async () => {
-    const vars = configVarsFor({...bucket, ...appKey})
+    const vars = configVarsFor({...ready, ...appKey})
     await withPartnerToken(services, db, resource, (token) =>
       services.platform.setAddonConfig(token, resource.id, vars),
     )
@@ -164,10 +181,38 @@ async function provisionSteps(services: Services, db: PoolClient, resource: Reso
     )
     return {
       state: 'provisioned' as const,
-      message: `Bucket ${bucket.bucketName} is ready in ${bucket.region}.`,
+      message: `Bucket ${ready.bucketName} is ready in ${ready.region}.`,
       failureReason: null,
     }
   })
+}
+
+/**
+ * Finds where the existing bucket is and that it is the linked account's. A KMS key must be in
+ * the bucket's region; for an adopted bucket that is known only now.
+ */
+async function adoptBucket(
+  services: Services,
+  credentials: AwsCredentials,
+  resource: Resource,
+): Promise<Changes> {
+  const region = await checkAdoptableBucket(services.aws, credentials, {
+    bucketName: resource.bucketName!,
+    accountId: resource.awsAccountId!,
+    region: resource.region!,
+    regionChosen: resource.options.region !== undefined,
+  })
+  const keyArn = resource.settings?.kmsKeyArn
+  if (keyArn && kmsKeyPlace(keyArn).region !== region) {
+    throw new BrokerError(
+      422,
+      'kms_key_region_mismatch',
+      `Bucket ${resource.bucketName} is in ${region}, and the KMS key ${keyArn} is not: S3 ` +
+        `uses keys of the bucket's own region only. Use a key in ${region}.`,
+    )
+  }
+
+  return {region}
 }
 
 type Changes = Parameters<typeof recordStep>[3]
@@ -237,9 +282,12 @@ async function fail(
     } catch (cleanupError) {
       if (isTransient(cleanupError) && !lastAttempt) throw cleanupError
 
+      const what = resource.adopted
+        ? `IAM user ${resource.iamUserName}`
+        : `bucket ${resource.bucketName} and IAM user ${resource.iamUserName}`
       leftBehind =
-        `Clean-up failed too (${reasonFor(cleanupError)}): delete bucket ${resource.bucketName} ` +
-        `and IAM user ${resource.iamUserName} in AWS account ${resource.awsAccountId} by hand.`
+        `Clean-up failed too (${reasonFor(cleanupError)}): delete ${what} in AWS account ` +
+        `${resource.awsAccountId} by hand.`
       log.error({...scope, err: cleanupError}, 'clean-up after a failed provision failed')
     }
   }
@@ -261,7 +309,7 @@ async function fail(
     {
       state: leftBehind ? 'blocked' : 'failed',
       failureReason: leftBehind ? `${reason} ${leftBehind}` : reason,
-      message: `byo-s3 could not create the bucket: ${reason}`,
+      message: `byo-s3 could not ${resource.adopted ? 'adopt' : 'create'} the bucket: ${reason}`,
       appSecretAccessKeySealed: null,
     },
     'provisioning',
@@ -288,7 +336,7 @@ async function removeWhatWasMade(
     iamUserName: resource.iamUserName!,
   }
   // Every bucket call carries ExpectedBucketOwner, so a bucket of another account is never hit.
-  const keepBucket = foreignBucket || resource.steps.includes('bucket_not_ours')
+  const keepBucket = foreignBucket || resource.adopted || resource.steps.includes('bucket_not_ours')
   if (keepBucket) await deleteUser(services.aws, credentials, target.iamUserName)
   else await deprovisionBucketAndUser(services.aws, credentials, target)
 }

@@ -4,23 +4,28 @@ import {bucketNameFor} from '../aws/bucket-name.js'
 import {BrokerError} from '../errors.js'
 import {HerokuApiError} from '../heroku/http.js'
 import {PROVISION} from '../jobs/queue.js'
+import {planNamed} from '../plans/catalogue.js'
 import type {Services} from '../services.js'
 import {withResourceLock} from '../storage/resource-lock.js'
 import {
   findResource,
+  isBucketInUse,
   recordResource,
   recordStep,
   type Resource,
   updateResource,
 } from '../storage/resources.js'
 import {findTeamLink} from '../storage/team-links.js'
-import {awsRegionOf} from './region.js'
+import {type BucketChoice, chooseBucket} from './bucket-choice.js'
+import {parseOptions} from './options.js'
 
 export interface ProvisionRequest {
   uuid: string
   name?: string
   plan?: string
   region?: string
+  /** From `heroku addons:create byo-s3 -- --name value`, or app.json: names to strings. */
+  options?: Record<string, unknown> | null
   oauth_grant?: {code: string} | null
 }
 
@@ -31,9 +36,10 @@ export interface Reply {
 
 /**
  * The request part of provisioning, which Heroku must get an answer to within seconds: record
- * the request under its uuid, exchange the grant, find the app's team and its AWS link, fix the
- * bucket's name and region, and queue the job that does the AWS work. Everything a user can fix
- * is refused here with 422. A repeated request gets the same reply and queues nothing new.
+ * the request under its uuid, check its plan and options, exchange the grant, find the app's
+ * team and its AWS link, settle the bucket's name, region and settings under the team's
+ * policy, and queue the job that does the AWS work. Everything a user can fix is refused here
+ * with 422. A repeated request gets the same reply and queues nothing new.
  */
 export async function acceptProvision(
   services: Services,
@@ -76,6 +82,9 @@ async function accept(
   request: ProvisionRequest,
   log: Logger,
 ): Promise<Reply> {
+  // Checked before Heroku is asked anything: a mistyped option costs no grant.
+  const plan = planNamed(request.plan)
+  const {texts: options} = parseOptions(request.options)
   const token = await exchangeGrant(services, db, resource, request)
   const {app, team} = await appAndTeam(services, token, resource.id)
   const link = await findTeamLink(db, team.id)
@@ -88,21 +97,64 @@ async function accept(
     )
   }
 
-  // The team's default region wins over the app's, so a team can keep its data in one place.
-  const region = link.defaultRegion ?? awsRegionOf(request.region)
-  await recordStep(db, resource.id, 'accepted', {
-    region,
+  const choice = chooseBucket({
+    plan,
+    options,
+    link,
+    teamName: team.name,
+    herokuRegion: request.region,
+  })
+  const bucketName = choice.adoptedBucket ?? bucketNameFor(app.name, {prefix: link.bucketPrefix})
+  if (choice.adoptedBucket) await refuseBucketInUse(db, choice.adoptedBucket, resource.id)
+  await recordAccepted(db, resource.id, choice, {
+    plan: plan.slug,
+    region: choice.region,
     teamId: team.id,
     teamName: team.name,
     appId: app.id,
     appName: app.name,
     awsAccountId: link.awsAccountId,
-    bucketName: bucketNameFor(app.name, {prefix: link.bucketPrefix}),
+    bucketName,
     iamUserName: `byo-s3-${resource.id}`,
   })
   await services.jobs.send(PROVISION, resource.id)
   log.info({addonId: resource.id, teamId: team.id}, 'provision accepted')
   return replyFor((await findResource(db, resource.id))!)
+}
+
+async function refuseBucketInUse(db: PoolClient, bucketName: string, id: string) {
+  if (await isBucketInUse(db, bucketName, id)) throw bucketInUse(bucketName)
+}
+
+type Accepted = Parameters<typeof recordStep>[3]
+
+// The unique index on live buckets settles two adoptions of one bucket racing each other.
+async function recordAccepted(db: PoolClient, id: string, choice: BucketChoice, fields: Accepted) {
+  const {options, settings, adoptedBucket} = choice
+  try {
+    await recordStep(db, id, 'accepted', {
+      ...fields,
+      options,
+      settings,
+      adopted: adoptedBucket !== null,
+    })
+  } catch (error) {
+    const {code, constraint} = error as {code?: string; constraint?: string}
+    if (code === '23505' && constraint === 'resources_live_bucket_name' && adoptedBucket) {
+      throw bucketInUse(adoptedBucket)
+    }
+
+    throw error
+  }
+}
+
+function bucketInUse(bucketName: string): BrokerError {
+  return new BrokerError(
+    422,
+    'bucket_in_use',
+    `Bucket ${bucketName} is already used by another byo-s3 add-on. A bucket can serve one ` +
+      'add-on at a time: destroy that add-on first, or leave out --bucket for a new bucket.',
+  )
 }
 
 async function exchangeGrant(
@@ -167,16 +219,16 @@ function replyFor(resource: Resource): Reply {
   switch (resource.state) {
     case 'provisioning':
     case 'provisioned':
-    case 'failed':
+    case 'failed': {
+      const what = resource.adopted
+        ? `Adopting bucket ${resource.bucketName} of AWS account ${resource.awsAccountId} as it is`
+        : `Creating bucket ${resource.bucketName} in ${resource.region} in AWS account ` +
+          `${resource.awsAccountId}`
       return {
         status: 202,
-        body: {
-          id: resource.id,
-          message:
-            `Creating bucket ${resource.bucketName} in ${resource.region} in AWS account ` +
-            `${resource.awsAccountId}. Its config vars are set when it is ready.`,
-        },
+        body: {id: resource.id, message: `${what}. Its config vars are set when it is ready.`},
       }
+    }
     case 'refused':
       return {status: 422, body: {message: resource.message ?? 'This add-on was refused.'}}
     default:

@@ -1,3 +1,4 @@
+import type {BucketSettings} from '../aws/bucket-settings.js'
 import type {Queryable} from './db.js'
 import {queryOne, queryRows} from './db.js'
 
@@ -25,6 +26,14 @@ export interface Resource {
   steps: string[]
   /** Why provisioning or deprovisioning failed, for an admin to read later. */
   failureReason: string | null
+  /** The options it was created with, the team's forced ones included, as texts. */
+  options: Record<string, string>
+  /** What its bucket should be configured with: its plan's settings overlaid by its options. */
+  settings: BucketSettings | null
+  /** What was last written to the bucket and read back; null before the bucket was secured. */
+  appliedSettings: BucketSettings | null
+  /** The bucket existed before the add-on: deprovisioning leaves it, and its settings, alone. */
+  adopted: boolean
   createdAt: Date
   updatedAt: Date
   deprovisionedAt: Date | null
@@ -67,6 +76,10 @@ const columns = [
   'message',
   'steps',
   'failureReason',
+  'options',
+  'settings',
+  'appliedSettings',
+  'adopted',
   'createdAt',
   'updatedAt',
   'deprovisionedAt',
@@ -103,6 +116,16 @@ export async function updateResource(db: Queryable, id: string, changes: Changes
     `update resources set ${[...assignments, 'updated_at = now()'].join(', ')} where id = $1`,
     [id, ...entries.map(([, value]) => value)],
   )
+}
+
+/** Whether a live add-on other than `id` uses the bucket, which may then not be adopted. */
+export async function isBucketInUse(db: Queryable, bucketName: string, id: string) {
+  const row = await queryOne(
+    db,
+    'select 1 from resources where bucket_name = $1 and state = any($2) and id <> $3',
+    [bucketName, liveStates, id],
+  )
+  return row !== undefined
 }
 
 export function liveResourcesOfTeam(db: Queryable, teamId: string): Promise<Resource[]> {

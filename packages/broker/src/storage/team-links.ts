@@ -1,4 +1,5 @@
 import {DEFAULT_BUCKET_PREFIX} from '../aws/bucket-name.js'
+import type {TeamPolicy} from '../provisioning/team-policy.js'
 import type {Queryable} from './db.js'
 import {queryOne, queryRows} from './db.js'
 
@@ -6,7 +7,7 @@ import {queryOne, queryRows} from './db.js'
 export type OnDeprovision = 'delete' | 'retain'
 
 /** What an admin may change on a link without sending its keys again. */
-export interface LinkSettings {
+export interface LinkSettings extends TeamPolicy {
   onDeprovision: OnDeprovision
   /** Where new buckets go; null follows each app's own region. */
   defaultRegion: string | null
@@ -25,6 +26,9 @@ export interface TeamLink {
   onDeprovision: OnDeprovision
   defaultRegion: string | null
   bucketPrefix: string
+  allowPublic: boolean
+  forbiddenOptions: string[]
+  forcedOptions: Record<string, string>
   createdAt: Date
   updatedAt: Date
 }
@@ -34,7 +38,9 @@ const columns = `
   access_key_id as "accessKeyId", secret_access_key_sealed as "secretAccessKeySealed",
   linked_by_id as "linkedById", linked_by_email as "linkedByEmail",
   on_deprovision as "onDeprovision", default_region as "defaultRegion",
-  bucket_prefix as "bucketPrefix", created_at as "createdAt", updated_at as "updatedAt"`
+  bucket_prefix as "bucketPrefix", allow_public as "allowPublic",
+  forbidden_options as "forbiddenOptions", forced_options as "forcedOptions",
+  created_at as "createdAt", updated_at as "updatedAt"`
 
 export type NewTeamLink = Omit<TeamLink, 'createdAt' | 'updatedAt' | keyof LinkSettings> & {
   /** A setting left unset takes its default on a new link and stays as it was on an existing one. */
@@ -50,8 +56,9 @@ export async function saveTeamLink(
     db,
     `insert into team_links (team_id, team_name, aws_account_id, access_key_id,
        secret_access_key_sealed, linked_by_id, linked_by_email, on_deprovision, default_region,
-       bucket_prefix)
-     values ($1, $2, $3, $4, $5, $6, $7, coalesce($8, 'delete'), $9, coalesce($10, $12))
+       bucket_prefix, allow_public, forbidden_options, forced_options)
+     values ($1, $2, $3, $4, $5, $6, $7, coalesce($8, 'delete'), $9, coalesce($10, $12),
+       coalesce($13::boolean, false), coalesce($14::text[], '{}'), coalesce($15::jsonb, '{}'))
      on conflict (team_id) do update set
        team_name = excluded.team_name, aws_account_id = excluded.aws_account_id,
        access_key_id = excluded.access_key_id,
@@ -59,7 +66,10 @@ export async function saveTeamLink(
        linked_by_id = excluded.linked_by_id, linked_by_email = excluded.linked_by_email,
        on_deprovision = coalesce($8, team_links.on_deprovision),
        default_region = case when $11 then $9 else team_links.default_region end,
-       bucket_prefix = coalesce($10, team_links.bucket_prefix), updated_at = now()
+       bucket_prefix = coalesce($10, team_links.bucket_prefix),
+       allow_public = coalesce($13::boolean, team_links.allow_public),
+       forbidden_options = coalesce($14::text[], team_links.forbidden_options),
+       forced_options = coalesce($15::jsonb, team_links.forced_options), updated_at = now()
      returning ${columns}, (xmax = 0) as created`,
     [
       link.teamId,
@@ -74,6 +84,7 @@ export async function saveTeamLink(
       link.settings?.bucketPrefix ?? null,
       link.settings !== undefined && 'defaultRegion' in link.settings,
       DEFAULT_BUCKET_PREFIX,
+      ...policyValues(link.settings ?? {}),
     ],
   )
   const {created, ...saved} = row!
@@ -92,7 +103,10 @@ export function updateTeamLinkSettings(
     `update team_links set
        on_deprovision = coalesce($2, on_deprovision),
        default_region = case when $5 then $3 else default_region end,
-       bucket_prefix = coalesce($4, bucket_prefix)
+       bucket_prefix = coalesce($4, bucket_prefix),
+       allow_public = coalesce($6::boolean, allow_public),
+       forbidden_options = coalesce($7::text[], forbidden_options),
+       forced_options = coalesce($8::jsonb, forced_options)
      where team_id = $1 returning ${columns}`,
     [
       teamId,
@@ -100,8 +114,18 @@ export function updateTeamLinkSettings(
       settings.defaultRegion ?? null,
       settings.bucketPrefix ?? null,
       'defaultRegion' in settings,
+      ...policyValues(settings),
     ],
   )
+}
+
+// A policy setting left out stays as it was: null makes the SQL keep the stored value.
+function policyValues(settings: Partial<LinkSettings>) {
+  return [
+    settings.allowPublic ?? null,
+    settings.forbiddenOptions ?? null,
+    settings.forcedOptions === undefined ? null : JSON.stringify(settings.forcedOptions),
+  ]
 }
 
 /** The keys were just checked with STS: that is what `updated_at` records. */

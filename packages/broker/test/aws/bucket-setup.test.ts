@@ -179,7 +179,7 @@ describe('secureBucket', () => {
     return {requests, byQuery}
   }
 
-  it('tags first, then sets public access block, encryption and policy', async () => {
+  it('tags first, then sets public access block, encryption, policy and lifecycle rules', async () => {
     const {requests} = await secured()
 
     expect(requests.map(({method, query}) => `${method} ?${[...query.keys()][0]}`)).to.deep.equal([
@@ -187,6 +187,7 @@ describe('secureBucket', () => {
       'PUT ?publicAccessBlock',
       'PUT ?encryption',
       'PUT ?policy',
+      'PUT ?lifecycle',
     ])
   })
 

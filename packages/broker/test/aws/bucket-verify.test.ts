@@ -1,6 +1,7 @@
 import {expect} from 'chai'
 
 import {secureBucket} from '../../src/aws/bucket-setup.js'
+import {type BucketSettings, DEFAULT_BUCKET_SETTINGS} from '../../src/aws/bucket-settings.js'
 import {hasTlsOnlyStatement, verifyBucketSettings} from '../../src/aws/bucket-verify.js'
 import {tlsOnlyBucketPolicy} from '../../src/aws/policy.js'
 import {BrokerError} from '../../src/errors.js'
@@ -13,12 +14,12 @@ const REGION = 'eu-west-1'
 const ADDON_ID = '01234567-89ab-cdef-0123-456789abcdef'
 const bucket = {bucketName: BUCKET, region: REGION, accountId: ACCOUNT_ID, addonId: ADDON_ID}
 
-/** A bucket as secureBucket leaves it, read back through the fake. */
+/** A new, unversioned bucket as secureBucket leaves it, read back through the fake. */
 async function securedBucket(): Promise<{
   state: FakeBucket
   requests: ReturnType<typeof fakeBucket>
 }> {
-  const state = bucketState()
+  const state = bucketState({versioning: undefined})
   const requests = fakeBucket(BUCKET, REGION, state)
   await secureBucket(testClients(), LINKED_CREDENTIALS, {
     ...bucket,
@@ -55,6 +56,8 @@ describe('verifyBucketSettings', () => {
       'GetBucketOwnershipControls',
       'GetBucketEncryption',
       'GetBucketPolicy',
+      'GetBucketVersioning',
+      'GetBucketLifecycleConfiguration',
       'GetBucketTagging',
     ])
   })
@@ -166,6 +169,105 @@ describe('verifyBucketSettings', () => {
     const error = await verify().catch((rejection: unknown) => rejection)
 
     expect(error).to.have.property('name', 'AccessDenied')
+  })
+})
+
+describe('verifyBucketSettings with options', () => {
+  const KMS_KEY = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab'
+  const everything: BucketSettings = {
+    ...DEFAULT_BUCKET_SETTINGS,
+    versioning: true,
+    noncurrentExpiryDays: 30,
+    abortMultipartDays: 3,
+    corsOrigins: ['https://shop.example'],
+    publicPrefix: 'public/',
+    kmsKeyArn: KMS_KEY,
+  }
+
+  async function configured(settings: BucketSettings) {
+    const state = bucketState({versioning: undefined})
+    const requests = fakeBucket(BUCKET, REGION, state)
+    await secureBucket(testClients(), LINKED_CREDENTIALS, {...bucket, tags: {}, settings})
+    requests.length = 0
+    return {state, requests}
+  }
+
+  function verifyWith(settings: BucketSettings) {
+    return verifyBucketSettings(testClients(), LINKED_CREDENTIALS, {...bucket, settings})
+  }
+
+  it('passes a bucket that holds every option it was given, reading CORS back too', async () => {
+    const {requests} = await configured(everything)
+
+    await verifyWith(everything)
+
+    expect(requests.map(s3Operation)).to.include.members(['GetBucketCors', 'GetBucketVersioning'])
+  })
+
+  const drifts: [string, Partial<BucketSettings>, string][] = [
+    ['versioning off', {versioning: false}, 'versioning is enabled'],
+    [
+      'other abort days',
+      {abortMultipartDays: 7},
+      'the lifecycle rules do not abort unfinished uploads and expire noncurrent versions as set',
+    ],
+    [
+      'other noncurrent days',
+      {noncurrentExpiryDays: 60},
+      'the lifecycle rules do not abort unfinished uploads and expire noncurrent versions as set',
+    ],
+    ['other origins', {corsOrigins: ['https://admin.shop.example']}, 'CORS does not allow'],
+    [
+      'another key',
+      {kmsKeyArn: KMS_KEY.replace('1234abcd', 'ffffffff')},
+      'default encryption is not SSE-KMS',
+    ],
+    [
+      'another public prefix',
+      {publicPrefix: 'assets/'},
+      'the bucket policy does not refuse requests made without TLS and let anyone read assets/',
+    ],
+  ]
+  for (const [label, change, failure] of drifts) {
+    it(`refuses a bucket read back with ${label}, naming it`, async () => {
+      await configured(everything)
+
+      const error = await verifyWith({...everything, ...change}).catch((e: unknown) => e)
+
+      expect(error).to.be.instanceOf(BrokerError)
+      expect((error as Error).message).to.contain(failure)
+    })
+  }
+
+  it('refuses a public bucket whose Block Public Access was turned back on', async () => {
+    const {state} = await configured(everything)
+    state.publicAccessBlock!.BlockPublicPolicy = true
+
+    const error = await verifyWith(everything).catch((e: unknown) => e)
+
+    expect((error as Error).message).to.contain(
+      'Block Public Access does not allow the public policy while blocking ACLs',
+    )
+  })
+
+  it('refuses a private bucket whose versioning was turned on', async () => {
+    const {state} = await configured(DEFAULT_BUCKET_SETTINGS)
+    state.versioning = 'Enabled'
+
+    const error = await verifyWith(DEFAULT_BUCKET_SETTINGS).catch((e: unknown) => e)
+
+    expect((error as Error).message).to.contain('versioning is enabled')
+  })
+
+  it('refuses an SSE-KMS bucket without a bucket key', async () => {
+    const {state} = await configured(everything)
+    state.bucketKeyEnabled = false
+
+    const error = await verifyWith(everything).catch((e: unknown) => e)
+
+    expect((error as Error).message).to.contain(
+      `default encryption is not SSE-KMS with ${KMS_KEY} and a bucket key`,
+    )
   })
 })
 

@@ -58,7 +58,7 @@ describe('createAwsClients', () => {
       await secureBucket(clients, LINKED_CREDENTIALS, {...bucket, addonId: 'addon-uuid', tags: {}})
 
       expect(requests.map(({headers}) => headers.host)).to.have.members(
-        Array(5).fill('127.0.0.1:4599'),
+        Array(6).fill('127.0.0.1:4599'),
       )
       expect(
         requests.map(({path, query}) => `${path}?${[...query.keys()].join('&')}`),
@@ -68,6 +68,7 @@ describe('createAwsClients', () => {
         `/${BUCKET}/?publicAccessBlock`,
         `/${BUCKET}/?encryption`,
         `/${BUCKET}/?policy`,
+        `/${BUCKET}/?lifecycle`,
       ])
       expect(xmlTexts(requests[0].body, 'LocationConstraint')).to.deep.equal(['eu-west-1'])
     })

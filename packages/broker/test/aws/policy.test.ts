@@ -1,6 +1,11 @@
 import {expect} from 'chai'
 
-import {appPolicyFor, type PolicyDocument, tlsOnlyBucketPolicy} from '../../src/aws/policy.js'
+import {
+  appPolicyFor,
+  bucketPolicyFor,
+  type PolicyDocument,
+  tlsOnlyBucketPolicy,
+} from '../../src/aws/policy.js'
 
 const BUCKET = 'byo-s3-shop-abcdefghijkl'
 const BUCKET_ARN = `arn:aws:s3:::${BUCKET}`
@@ -123,5 +128,62 @@ describe('tlsOnlyBucketPolicy', () => {
         },
       ],
     })
+  })
+})
+
+describe('appPolicyFor with a KMS key', () => {
+  const KMS_KEY = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab'
+  const policy = roundTrip(appPolicyFor(BUCKET, {kmsKeyArn: KMS_KEY}))
+
+  it('lets the app generate data keys and decrypt with that one key, and nothing else in KMS', () => {
+    const kms = policy.Statement.filter((entry) =>
+      asList(entry.Action).some((action) => action.startsWith('kms:')),
+    )
+
+    expect(kms).to.deep.equal([
+      {
+        Sid: 'KmsKeyUse',
+        Effect: 'Allow',
+        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        Resource: KMS_KEY,
+      },
+    ])
+  })
+
+  it('still fits the inline policy quota', () => {
+    expect(JSON.stringify(policy).replace(/\s/g, '').length).to.be.below(2048)
+  })
+
+  it('refuses anything but one key’s ARN', () => {
+    expect(() =>
+      appPolicyFor(BUCKET, {kmsKeyArn: 'arn:aws:kms:eu-west-1:111122223333:key/*'}),
+    ).to.throw(/KMS key ARN/)
+    expect(() => appPolicyFor(BUCKET, {kmsKeyArn: '*'})).to.throw(/KMS key ARN/)
+  })
+})
+
+describe('bucketPolicyFor with a public prefix', () => {
+  it('keeps the TLS-only statement and lets anyone get objects under the prefix only', () => {
+    const policy = roundTrip(bucketPolicyFor(BUCKET, {publicPrefix: 'public/'}))
+
+    expect(policy.Statement.map((entry) => entry.Sid)).to.deep.equal([
+      'DenyNonTlsRequests',
+      'PublicReadPrefix',
+    ])
+    expect(statement(policy, 'PublicReadPrefix')).to.deep.equal({
+      Sid: 'PublicReadPrefix',
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 's3:GetObject',
+      Resource: `${BUCKET_ARN}/public/*`,
+    })
+  })
+
+  it('refuses a prefix that would widen the statement', () => {
+    for (const prefix of ['*', 'public*/', '/', 'public']) {
+      expect(() => bucketPolicyFor(BUCKET, {publicPrefix: prefix}), prefix).to.throw(
+        /Refusing to make the prefix/,
+      )
+    }
   })
 })

@@ -58,6 +58,7 @@ describe('provisionBucketAndUser', () => {
       'PUT publicAccessBlock',
       'PUT encryption',
       'PUT policy',
+      'PUT lifecycle',
     ])
     expect(iamCalls.map((call) => call.Action)).to.deep.equal([
       'CreateUser',

@@ -1,5 +1,12 @@
 import nock from 'nock'
-import {fakeS3, type FakeReply, s3BucketUrl, type S3Request, toResult} from './aws-fakes.js'
+import {
+  ACCOUNT_ID,
+  fakeS3,
+  type FakeReply,
+  s3BucketUrl,
+  type S3Request,
+  toResult,
+} from './aws-fakes.js'
 import {
   deletedObjects,
   deleteObjectsResultXml,
@@ -38,14 +45,25 @@ export interface FakeBucket {
   bodies: Map<string, string>
   /** No tags at all is what S3 answers with NoSuchTagSet. */
   tags: Record<string, string>
+  /** The AWS account that owns the bucket; a request expecting another owner gets 403. */
+  owner: string
+  /** The bucket's region, once known: requests sent to another region's host are redirected. */
+  location?: string
   /** Unset settings are answered with the 404 S3 sends for a bucket without them. */
   publicAccessBlock?: PublicAccessFlags
   objectOwnership?: string
   encryption?: string
+  kmsKeyId?: string
+  bucketKeyEnabled: boolean
   policy?: string
+  /** The bodies of the last PutBucketLifecycleConfiguration and PutBucketCors, as sent. */
+  lifecycle?: string
+  cors?: string
   objectLock: boolean
   versioning?: 'Enabled' | 'Suspended'
   mfaDelete: boolean
+  /** The account's own Block Public Access refuses public bucket policies. */
+  accountBlocksPublicPolicy: boolean
   /**
    * Replies that stand in for the fake's own, by operation name (see `s3Operation`). A single
    * reply answers every call; a list answers calls in turn, `null` letting the fake answer that
@@ -76,9 +94,12 @@ export function bucketState(overrides: Partial<FakeBucket> = {}): FakeBucket {
     publicAccessBlock: {...ALL_PUBLIC_ACCESS_BLOCKED},
     objectOwnership: 'BucketOwnerEnforced',
     encryption: 'AES256',
+    bucketKeyEnabled: false,
+    owner: ACCOUNT_ID,
     objectLock: false,
     versioning: 'Enabled',
     mfaDelete: false,
+    accountBlocksPublicPolicy: false,
     overrides: {},
     ...overrides,
   }
@@ -96,7 +117,9 @@ export function manyVersions(prefix: string, count: number): VersionEntry[] {
  * A stand-in for one versioned S3 bucket, answering the calls that create, configure, read back,
  * probe, empty and delete it. Like S3 it refuses DeleteObjects with more than 1,000 keys and
  * DeleteBucket while anything is left, answers NoSuchBucket once the bucket is gone, and in
- * us-east-1 answers a repeated CreateBucket with 200 instead of BucketAlreadyOwnedByYou.
+ * us-east-1 answers a repeated CreateBucket with 200 instead of BucketAlreadyOwnedByYou. It
+ * refuses a request that expects another owner (403), redirects one sent to the wrong region
+ * (301), and refuses a public bucket policy while Block Public Access forbids it (403).
  */
 export function fakeBucket(bucketName: string, region: string, state: FakeBucket): S3Request[] {
   return fakeS3(s3BucketUrl(bucketName, region), (request) =>
@@ -155,6 +178,18 @@ function answerFor(
 
   if (operation === 'CreateBucket') return createBucket(state, region)
   if (!state.exists) return {status: 404, body: s3Error('NoSuchBucket')}
+  if (state.location !== undefined && state.location !== region) {
+    return {
+      status: 301,
+      body: request.method === 'HEAD' ? '' : s3Error('PermanentRedirect'),
+      headers: {'x-amz-bucket-region': state.location},
+    }
+  }
+
+  const expectedOwner = request.headers['x-amz-expected-bucket-owner']
+  if (expectedOwner !== undefined && expectedOwner !== state.owner) {
+    return {status: 403, body: request.method === 'HEAD' ? '' : s3Error('AccessDenied')}
+  }
 
   const answer = ANSWERS[operation]
   if (!answer) {
@@ -197,12 +232,14 @@ const ANSWERS: Record<string, Answer> = {
     objectOwnership
       ? {body: ownershipControlsXml(objectOwnership)}
       : notFound('OwnershipControlsNotFoundError'),
-  GetBucketEncryption: ({encryption}) =>
+  GetBucketEncryption: ({encryption, kmsKeyId, bucketKeyEnabled}) =>
     encryption
-      ? {body: encryptionXml(encryption)}
+      ? {body: encryptionXml(encryption, kmsKeyId, bucketKeyEnabled)}
       : notFound('ServerSideEncryptionConfigurationNotFoundError'),
   PutBucketEncryption(state, {body}) {
     state.encryption = xmlTexts(body, 'SSEAlgorithm')[0]
+    state.kmsKeyId = xmlTexts(body, 'KMSMasterKeyID')[0]
+    state.bucketKeyEnabled = xmlTexts(body, 'BucketKeyEnabled')[0] === 'true'
     return {}
   },
   GetBucketPolicy: ({policy}) =>
@@ -210,7 +247,32 @@ const ANSWERS: Record<string, Answer> = {
       ? notFound('NoSuchBucketPolicy')
       : {body: policy, headers: {'content-type': 'application/json'}},
   PutBucketPolicy(state, {body}) {
+    const blocked = state.accountBlocksPublicPolicy || state.publicAccessBlock?.BlockPublicPolicy
+    if (blocked && isPublicPolicy(body)) {
+      return {status: 403, body: s3Error('AccessDenied', 'public policies are blocked')}
+    }
+
     state.policy = body
+    return noContent
+  },
+  PutBucketVersioning(state, {body}) {
+    state.versioning = xmlTexts(body, 'Status')[0] as FakeBucket['versioning']
+    return {}
+  },
+  PutBucketLifecycleConfiguration(state, {body}) {
+    state.lifecycle = body
+    return {}
+  },
+  GetBucketLifecycleConfiguration: ({lifecycle}) =>
+    lifecycle === undefined ? notFound('NoSuchLifecycleConfiguration') : {body: lifecycle},
+  PutBucketCors(state, {body}) {
+    state.cors = body
+    return {}
+  },
+  GetBucketCors: ({cors}) =>
+    cors === undefined ? notFound('NoSuchCORSConfiguration') : {body: cors},
+  DeleteBucketCors(state) {
+    state.cors = undefined
     return noContent
   },
   GetObjectLockConfiguration: ({objectLock}) =>
@@ -226,7 +288,9 @@ const ANSWERS: Record<string, Answer> = {
   }),
   AbortMultipartUpload: (state, {query}) => abortUpload(state, query.get('uploadId')!),
   DeleteBucket: (state) => deleteBucket(state),
-  HeadBucket: () => ({}),
+  HeadBucket: ({location}, {headers}) => ({
+    headers: {'x-amz-bucket-region': location ?? regionOfHost(headers.host)},
+  }),
   PutObject(state, {path, body}) {
     const key = keyOf(path)
     const versionId = `put-${state.versions.length + state.deleteMarkers.length}`
@@ -249,6 +313,18 @@ const ANSWERS: Record<string, Answer> = {
   },
 }
 
+// What S3 calls public: a statement allowing anyone, here the only kind the broker writes.
+function isPublicPolicy(body: string): boolean {
+  const {Statement = []} = JSON.parse(body) as {
+    Statement?: {Effect?: string; Principal?: unknown}[]
+  }
+  return [Statement].flat().some(({Effect, Principal}) => Effect === 'Allow' && Principal === '*')
+}
+
+function regionOfHost(host: string): string {
+  return /\.s3\.([a-z0-9-]+)\.amazonaws\.com/.exec(host)?.[1] ?? 'us-east-1'
+}
+
 function keyOf(path: string): string {
   return decodeURIComponent(path.slice(1))
 }
@@ -256,6 +332,7 @@ function keyOf(path: string): string {
 function createBucket(state: FakeBucket, region: string): FakeReply {
   if (!state.exists) {
     state.exists = true
+    state.location = region
     return {}
   }
 

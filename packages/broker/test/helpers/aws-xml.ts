@@ -161,11 +161,12 @@ export function ownershipControlsXml(objectOwnership: string): string {
   )
 }
 
-export function encryptionXml(algorithm: string): string {
+export function encryptionXml(algorithm: string, kmsKeyId?: string, bucketKey = false): string {
   return s3Document(
     'ServerSideEncryptionConfiguration',
-    `<Rule><ApplyServerSideEncryptionByDefault>${elements({SSEAlgorithm: algorithm})}` +
-      `</ApplyServerSideEncryptionByDefault>${elements({BucketKeyEnabled: false})}</Rule>`,
+    '<Rule><ApplyServerSideEncryptionByDefault>' +
+      elements({SSEAlgorithm: algorithm, KMSMasterKeyID: kmsKeyId}) +
+      `</ApplyServerSideEncryptionByDefault>${elements({BucketKeyEnabled: bucketKey})}</Rule>`,
   )
 }
 
@@ -183,6 +184,32 @@ export function versioningXml(status: string | undefined, mfaDelete: boolean): s
     'VersioningConfiguration',
     elements({Status: status, MfaDelete: mfaDelete ? 'Enabled' : undefined}),
   )
+}
+
+/** The rules of a PutBucketLifecycleConfiguration body, as the fields a test checks. */
+export function sentLifecycleRules(xml: string) {
+  return xmlTexts(xml, 'Rule').map((rule) => ({
+    id: xmlTexts(rule, 'ID')[0],
+    status: xmlTexts(rule, 'Status')[0],
+    abortDays: numberOrUndefined(xmlTexts(rule, 'DaysAfterInitiation')[0]),
+    noncurrentDays: numberOrUndefined(xmlTexts(rule, 'NoncurrentDays')[0]),
+  }))
+}
+
+/** The rules of a PutBucketCors body. */
+export function sentCorsRules(xml: string) {
+  return xmlTexts(xml, 'CORSRule').map((rule) => ({
+    id: xmlTexts(rule, 'ID')[0],
+    origins: xmlTexts(rule, 'AllowedOrigin'),
+    methods: xmlTexts(rule, 'AllowedMethod'),
+    headers: xmlTexts(rule, 'AllowedHeader'),
+    exposed: xmlTexts(rule, 'ExposeHeader'),
+    maxAge: numberOrUndefined(xmlTexts(rule, 'MaxAgeSeconds')[0]),
+  }))
+}
+
+function numberOrUndefined(text: string | undefined): number | undefined {
+  return text === undefined ? undefined : Number(text)
 }
 
 export function listObjectsV2Xml(bucketName: string, keys: string[], maxKeys: number): string {

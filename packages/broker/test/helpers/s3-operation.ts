@@ -37,5 +37,7 @@ const CONFIGURATION_NAMES: Record<string, string> = {
   policy: 'BucketPolicy',
   'object-lock': 'ObjectLockConfiguration',
   versioning: 'BucketVersioning',
+  lifecycle: 'BucketLifecycleConfiguration',
+  cors: 'BucketCors',
 }
 const CONFIGURATIONS = Object.keys(CONFIGURATION_NAMES)

@@ -10,7 +10,7 @@ import {elements, queryResult, STS_NAMESPACE} from './aws-xml.js'
 import {grantReply, herokuKnowsUser, provisionedAddonReply, TEAM, USER_TOKEN} from './heroku.js'
 
 /** A team admin links team acme to AWS account 111122223333 through the admin API. */
-export async function linkAcme(broker: TestBroker, extra: Record<string, string> = {}) {
+export async function linkAcme(broker: TestBroker, extra: Record<string, unknown> = {}) {
   herokuKnowsUser('admin')
   fakeQueryApi(STS_URL, () => ({
     body: queryResult(
@@ -34,6 +34,9 @@ export async function linkAcme(broker: TestBroker, extra: Record<string, string>
 export interface ProvisionOptions {
   region?: string
   appName?: string
+  plan?: string
+  /** The add-on's options, as `heroku addons:create byo-s3 -- --name value` sends them. */
+  options?: Record<string, string>
   s3Overrides?: FakeBucket['overrides']
   iamOverrides?: Parameters<typeof fakeIam>[1]
   /** Post the request once right away (the default); tests of concurrency post it themselves. */
@@ -49,6 +52,8 @@ export async function provisionForAcme(
   {
     region = 'us-east-1',
     appName = 'shop',
+    plan = 'standard',
+    options = {},
     s3Overrides,
     iamOverrides,
     postNow = true,
@@ -77,10 +82,10 @@ export async function provisionForAcme(
   const payload = {
     uuid,
     name: 'byo-s3-angular-71234',
-    plan: 'standard',
+    plan,
     region: `amazon-web-services::${region}`,
     callback_url: `${HEROKU_API}/addons/${uuid}`,
-    options: {},
+    options,
     oauth_grant: {
       code: grantCode,
       expires_at: '2026-12-03T10:05:00-0800',

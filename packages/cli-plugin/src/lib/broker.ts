@@ -19,6 +19,12 @@ export type Link = {
   /** The AWS region new buckets go to; null: each app's own region. */
   region: null | string
   bucketPrefix: string
+  /** Whether add-ons may make objects under public/ readable by anyone. */
+  allowPublic: boolean
+  /** Add-on options the team's developers may not use. */
+  forbiddenOptions: string[]
+  /** Add-on options every new add-on of the team gets, whatever its creator asked for. */
+  forcedOptions: Record<string, string>
   team: Team
 }
 
@@ -66,7 +72,10 @@ export type AwsCredentials = {accessKeyId: string; secretAccessKey: string}
 
 /** A link's settings as the broker takes them; `region: null` goes back to each app's region. */
 export type LinkSettings = {
+  allowPublic?: boolean
   bucketPrefix?: string
+  forbiddenOptions?: string[]
+  forcedOptions?: Record<string, string>
   onDeprovision?: OnDeprovision
   region?: null | string
 }

@@ -11,11 +11,31 @@ export function linkedMessage(link: LinkResult): string {
   return `Linked team ${color.team(team.name)} to AWS account ${awsAccountId}. ${settingsSentence(link)} Developers can now run ${next}.`
 }
 
-/** What the link's settings mean for the next add-on, in one or two sentences. */
+/** What the link's settings mean for the next add-on, in one to three sentences. */
 export function settingsSentence(link: Link): string {
   const where = link.region ? `in ${link.region}` : "in each app's own region"
   const onDestroy = link.onDeprovision === 'retain' ? 'keeps its bucket' : 'deletes its bucket'
-  return `New buckets are created ${where}, named ${bucketNamePattern(link)}; destroying an add-on ${onDestroy}.`
+  const policy = policySentence(link)
+  return `New buckets are created ${where}, named ${bucketNamePattern(link)}; destroying an add-on ${onDestroy}.${policy ? ` ${policy}` : ''}`
+}
+
+/** The team's policy for add-on options, when it has one; empty for the defaults. */
+function policySentence(link: Link): string {
+  const forbidden = link.forbiddenOptions ?? []
+  const forced = Object.entries(link.forcedOptions ?? {})
+  return [
+    link.allowPublic ? 'Add-ons may make public/ readable by anyone.' : '',
+    forbidden.length > 0
+      ? `Add-ons may not use ${forbidden.map((name) => `--${name}`).join(', ')}.`
+      : '',
+    forced.length > 0 ? `Every new add-on gets ${forcedFlags(forced)}.` : '',
+  ]
+    .filter(Boolean)
+    .join(' ')
+}
+
+function forcedFlags(forced: [string, string][]): string {
+  return forced.map(([name, value]) => `--${name} ${value}`).join(', ')
 }
 
 function bucketNamePattern(link: Link): string {
@@ -31,6 +51,11 @@ export function printLinks(links: TeamLink[]): void {
   ])
 }
 
+function forcedOptionsText(forced: Record<string, string>): string {
+  const entries = Object.entries(forced)
+  return entries.length > 0 ? entries.map(([name, value]) => `${name}=${value}`).join(', ') : 'none'
+}
+
 export function printLinkInfo(link: LinkInfo): void {
   printHeader(`AWS link of team ${color.team(link.team.name)}`)
   printObject({
@@ -40,6 +65,9 @@ export function printLinkInfo(link: LinkInfo): void {
     Region: link.region ?? "each app's own region",
     'Bucket Names': bucketNamePattern(link),
     'On Deprovision': link.onDeprovision,
+    'Public Buckets': link.allowPublic ? 'allowed' : 'not allowed',
+    'Forbidden Options': (link.forbiddenOptions ?? []).join(', ') || 'none',
+    'Forced Options': forcedOptionsText(link.forcedOptions ?? {}),
     Buckets: link.bucketCount,
     'Linked By': link.linkedBy,
     'Linked At': link.linkedAt,

@@ -5,6 +5,7 @@ import {connectBroker, type LinkSettings} from '../../lib/broker.js'
 import {ByoS3Command} from '../../lib/command.js'
 import {ByoS3Error, ExitCode} from '../../lib/errors.js'
 import {linkedMessage, settingsSentence} from '../../lib/links.js'
+import {forcedOptions, optionList} from '../../lib/option-flags.js'
 import {readSecretAccessKey} from '../../lib/secret.js'
 import {color} from '../../lib/output.js'
 
@@ -33,10 +34,26 @@ export default class Link extends ByoS3Command {
       command: '<%= config.bin %> <%= command.id %> --team acme --region app',
       description: "create each new bucket in its app's own region again",
     },
+    {
+      command:
+        '<%= config.bin %> <%= command.id %> --team acme --allow-public --forbid-option bucket --force-option versioning=true',
+      description:
+        'let add-ons make public/ readable, forbid adopting existing buckets, and version every new bucket',
+    },
+    {
+      command:
+        '<%= config.bin %> <%= command.id %> --team acme --no-allow-public --forbid-option none --force-option none',
+      description: 'go back to the default policy for add-on options',
+    },
   ]
 
   static override flags = {
     team: flags.team({required: true}),
+    'allow-public': Flags.boolean({
+      allowNo: true,
+      description:
+        "let the team's add-ons make objects under public/ readable by anyone (--public-prefix); --no-allow-public forbids it again, the default",
+    }),
     'access-key-id': Flags.string({
       description:
         'access key id of the IAM user byo-s3 acts as in the AWS account; leave it out to change settings only',
@@ -48,6 +65,16 @@ export default class Link extends ByoS3Command {
           ExitCode.usage,
         )
       },
+    }),
+    'forbid-option': Flags.string({
+      description:
+        "an add-on option the team's developers may not use, such as bucket or public-prefix; repeat it for more; replaces the list, and 'none' empties it",
+      multiple: true,
+    }),
+    'force-option': Flags.string({
+      description:
+        "an add-on option every new add-on gets whatever its creator asks, as name=value, such as versioning=true; repeat it for more; replaces the list, and 'none' empties it",
+      multiple: true,
     }),
     'bucket-prefix': Flags.string({
       description:
@@ -71,7 +98,10 @@ export default class Link extends ByoS3Command {
     const {flags} = await this.parse(Link)
     const {team} = flags
     const settings: LinkSettings = {
+      allowPublic: flags['allow-public'],
       bucketPrefix: flags['bucket-prefix'],
+      forbiddenOptions: optionList(flags['forbid-option']),
+      forcedOptions: forcedOptions(flags['force-option']),
       onDeprovision: flags['on-deprovision'],
       region: flags.region === 'app' ? null : flags.region,
     }
@@ -94,7 +124,7 @@ export default class Link extends ByoS3Command {
   private async changeSettings(team: string, settings: LinkSettings) {
     if (Object.values(settings).every((value) => value === undefined)) {
       throw new ByoS3Error(
-        'Pass --access-key-id to link the team, or a setting (--region, --bucket-prefix, --on-deprovision) to change it.',
+        'Pass --access-key-id to link the team, or a setting (--region, --bucket-prefix, --on-deprovision, --allow-public, --forbid-option, --force-option) to change it.',
         ExitCode.usage,
       )
     }

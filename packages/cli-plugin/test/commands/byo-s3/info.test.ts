@@ -13,6 +13,9 @@ const link = {
   onDeprovision: 'retain',
   region: 'eu-central-1',
   bucketPrefix: 'acme-data',
+  allowPublic: true,
+  forbiddenOptions: ['bucket', 'kms-key-arn'],
+  forcedOptions: {versioning: 'true', 'abort-multipart-days': '3'},
   bucketCount: 3,
   verifiedAt: '2026-05-06T08:30:00Z',
 }
@@ -28,7 +31,7 @@ describe('heroku byo-s3:info', function () {
     scope.done()
   })
 
-  it('shows the account, masked key, settings, bucket count and who linked the team', async function () {
+  it('shows the account, masked key, settings, the policy for options, bucket count and who linked the team', async function () {
     scope
       .matchHeader('authorization', `Bearer ${TOKEN}`)
       .get('/admin/teams/acme/link')
@@ -42,19 +45,33 @@ describe('heroku byo-s3:info', function () {
       [
         '=== AWS link of team acme',
         '',
-        'Team:           acme',
-        'AWS Account:    111122223333',
-        'Access Key:     AKIA************MPLE',
-        'Region:         eu-central-1',
-        'Bucket Names:   acme-data-<app>-<random>',
-        'On Deprovision: retain',
-        'Buckets:        3',
-        'Linked By:      ada@acme.example',
-        'Linked At:      2026-05-04T10:00:00Z',
-        'Verified At:    2026-05-06T08:30:00Z',
+        'Team:              acme',
+        'AWS Account:       111122223333',
+        'Access Key:        AKIA************MPLE',
+        'Region:            eu-central-1',
+        'Bucket Names:      acme-data-<app>-<random>',
+        'On Deprovision:    retain',
+        'Public Buckets:    allowed',
+        'Forbidden Options: bucket, kms-key-arn',
+        'Forced Options:    versioning=true, abort-multipart-days=3',
+        'Buckets:           3',
+        'Linked By:         ada@acme.example',
+        'Linked At:         2026-05-04T10:00:00Z',
+        'Verified At:       2026-05-06T08:30:00Z',
         '',
       ].join('\n'),
     )
+  })
+
+  it('shows the default policy for options as not allowed and none', async function () {
+    const defaults = {...link, allowPublic: false, forbiddenOptions: [], forcedOptions: {}}
+    scope.get('/admin/teams/acme/link').reply(200, defaults)
+
+    const {stdout} = await run(Info, ['--team', 'acme'])
+
+    expect(stdout).to.contain('Public Buckets:    not allowed\n')
+    expect(stdout).to.contain('Forbidden Options: none\n')
+    expect(stdout).to.contain('Forced Options:    none\n')
   })
 
   it('prints the broker object as JSON with --json', async function () {

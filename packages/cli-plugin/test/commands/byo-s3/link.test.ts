@@ -14,6 +14,9 @@ const linkReply = {
   onDeprovision: 'delete',
   region: null,
   bucketPrefix: 'byo-s3',
+  allowPublic: false,
+  forbiddenOptions: [],
+  forcedOptions: {},
   team: {id: '6a3c7d0e-6a0b-4b8e-9d52-1f5c8f0b2a11', name: 'acme'},
 }
 
@@ -147,6 +150,88 @@ describe('heroku byo-s3:link', function () {
 
     expect(set.stdout).to.contain('created in eu-west-2, named acme-data-<app>-<random>')
     expect(reset.stdout).to.contain("created in each app's own region")
+  })
+
+  it('sends the team’s policy for add-on options with the keys, and says what it means', async function () {
+    pipeSecret()
+    const policy = {
+      allowPublic: true,
+      forbiddenOptions: ['bucket', 'kms-key-arn'],
+      forcedOptions: {versioning: 'true', 'cors-origins': 'https://a.example,https://b.example'},
+    }
+    scope
+      .put('/admin/teams/acme/link', {
+        accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+        secretAccessKey: SECRET,
+        ...policy,
+      })
+      .reply(200, {...linkReply, ...policy})
+
+    const {error, stdout} = await run(Link, [
+      ...argv,
+      '--allow-public',
+      '--forbid-option',
+      'bucket',
+      '--forbid-option',
+      'kms-key-arn',
+      '--force-option',
+      'versioning=true',
+      '--force-option',
+      'cors-origins=https://a.example,https://b.example',
+    ])
+
+    expect(error).to.equal(undefined)
+    expect(stdout).to.contain(
+      'destroying an add-on deletes its bucket. Add-ons may make public/ readable by anyone. ' +
+        'Add-ons may not use --bucket, --kms-key-arn. Every new add-on gets --versioning true, ' +
+        '--cors-origins https://a.example,https://b.example. Developers can now run',
+    )
+  })
+
+  it('takes forbidden options separated by commas too', async function () {
+    scope
+      .patch('/admin/teams/acme/link', {forbiddenOptions: ['bucket', 'public-prefix']})
+      .reply(200, {...linkReply, forbiddenOptions: ['bucket', 'public-prefix']})
+
+    const {error} = await run(Link, ['--team', 'acme', '--forbid-option', 'bucket,public-prefix'])
+
+    expect(error).to.equal(undefined)
+  })
+
+  it('goes back to the default policy with --no-allow-public and none', async function () {
+    scope
+      .patch('/admin/teams/acme/link', {
+        allowPublic: false,
+        forbiddenOptions: [],
+        forcedOptions: {},
+      })
+      .reply(200, linkReply)
+
+    const {error, stdout} = await run(Link, [
+      '--team',
+      'acme',
+      '--no-allow-public',
+      '--forbid-option',
+      'none',
+      '--force-option',
+      'none',
+    ])
+
+    expect(error).to.equal(undefined)
+    expect(stdout).to.equal(
+      'Changed the AWS link of team acme. ' +
+        "New buckets are created in each app's own region, named byo-s3-<app>-<random>; " +
+        'destroying an add-on deletes its bucket.\n',
+    )
+  })
+
+  it('refuses a --force-option without a value before asking for the secret', async function () {
+    const {error} = await run(Link, [...argv, '--force-option', 'versioning'])
+
+    expect(error?.message).to.equal(
+      '--force-option takes name=value, such as versioning=true, not "versioning".',
+    )
+    expect(error?.oclif?.exit).to.equal(2)
   })
 
   it('shows the broker’s sentence and exits 5 when it refuses a setting', async function () {

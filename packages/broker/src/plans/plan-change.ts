@@ -1,0 +1,59 @@
+import {isDeepStrictEqual} from 'node:util'
+
+import type {FastifyBaseLogger as Logger} from 'fastify'
+import {DEFAULT_BUCKET_SETTINGS} from '../aws/bucket-settings.js'
+import {BrokerError} from '../errors.js'
+import {CHANGE_PLAN} from '../jobs/queue.js'
+import {parseOptions, settingsFor} from '../provisioning/options.js'
+import type {Services} from '../services.js'
+import {withResourceLock} from '../storage/resource-lock.js'
+import {findResource, updateResource} from '../storage/resources.js'
+import {DEFAULT_PLAN, planNamed} from './catalogue.js'
+
+/**
+ * The request part of a plan change (`PUT /heroku/resources/:id`): store the new plan and the
+ * bucket settings it gives with the add-on's options, and queue the job that changes the bucket.
+ * The same plan again changes nothing, and nothing here waits on AWS.
+ */
+export async function acceptPlanChange(
+  services: Services,
+  id: string,
+  slug: string,
+  log: Logger,
+): Promise<{message: string}> {
+  return withResourceLock(services.pool, id, async (db) => {
+    const resource = await findResource(db, id)
+    if (!resource || !['provisioning', 'provisioned'].includes(resource.state)) {
+      throw new BrokerError(404, 'not_found', 'byo-s3 has no live add-on with this id.')
+    }
+
+    const plan = planNamed(slug)
+    if ((resource.plan ?? DEFAULT_PLAN) === plan.slug) {
+      return {message: `The add-on has the ${plan.slug} plan already; nothing changes.`}
+    }
+
+    if (resource.adopted) {
+      if (!isDeepStrictEqual(plan.settings, DEFAULT_BUCKET_SETTINGS)) {
+        throw new BrokerError(
+          422,
+          'adopted_bucket',
+          `Bucket ${resource.bucketName} was adopted, and byo-s3 never changes an adopted ` +
+            `bucket's settings, so this add-on cannot have the ${plan.slug} plan.`,
+        )
+      }
+
+      await updateResource(db, id, {plan: plan.slug})
+      return {message: `Plan is now ${plan.slug}; the adopted bucket stays as it is.`}
+    }
+
+    const settings = settingsFor(plan, parseOptions(resource.options).parsed)
+    await updateResource(db, id, {plan: plan.slug, settings})
+    await services.jobs.send(CHANGE_PLAN, id)
+    log.info({addonId: id, plan: plan.slug}, 'plan change accepted')
+    return {
+      message:
+        `Plan is now ${plan.slug}: ${plan.summary}. byo-s3 is changing bucket ` +
+        `${resource.bucketName} to match.`,
+    }
+  })
+}
