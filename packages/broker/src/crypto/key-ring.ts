@@ -43,6 +43,17 @@ export class KeyRing {
     throw new InvalidTokenError('no key in the ring opens it')
   }
 
+  /** Whether the first key opens the token: re-encryption leaves such values as they are. */
+  isSealedWithFirstKey(token: string): boolean {
+    try {
+      decodeToken(this.#keys[0], token)
+      return true
+    } catch (error) {
+      if (error instanceof InvalidTokenError) return false
+      throw error
+    }
+  }
+
   /**
    * Keys for a use other than sealing (signing the dashboard's cookies, say), one per Fernet key
    * and current first, derived with HKDF so that what one use reveals says nothing of the other.
