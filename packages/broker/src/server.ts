@@ -11,17 +11,21 @@ import {migrate} from './storage/migrate.js'
 const dataDir =
   process.env.BYO_S3_DATA_DIR ?? fileURLToPath(new URL('../../../.data', import.meta.url))
 
-type Role = 'web' | 'worker' | 'all'
+type Role = 'web' | 'worker' | 'all' | 'release'
 
 /**
  * `server.js web` serves HTTP, `server.js worker` works the job queues, and with no argument one
  * process does both (what `npm start` runs). Several of each may run against one database.
+ * `server.js release` migrates the database and exits: Heroku's release phase, run before new
+ * dynos start (web and worker migrate too, which is then a no-op).
  */
 function roleOf(argument: string | undefined): Role {
   if (argument === undefined) return 'all'
-  if (argument === 'web' || argument === 'worker') return argument
+  if (argument === 'web' || argument === 'worker' || argument === 'release') return argument
 
-  throw new Error(`Unknown process role "${argument}": use web, worker, or nothing for both.`)
+  throw new Error(
+    `Unknown process role "${argument}": use web, worker, release, or nothing for web and worker.`,
+  )
 }
 
 async function main(): Promise<void> {
@@ -43,6 +47,16 @@ async function main(): Promise<void> {
   }
 
   const databaseUrl = config.databaseUrl ?? embedded!.url
+  if (role === 'release') {
+    try {
+      await migrate(databaseUrl, logger)
+      logger.info('database migrated')
+      return
+    } finally {
+      await embedded?.stop()
+    }
+  }
+
   const app = await migrate(databaseUrl, logger)
     .then(() => buildApp({config, databaseUrl, logger, workers: role !== 'web'}))
     .catch(async (error) => {
