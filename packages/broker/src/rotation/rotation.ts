@@ -54,7 +54,10 @@ export async function startRotation(services: Services, addonId: string): Promis
 /** The add-on's keys and its latest rotation, if it ever had one. */
 export async function rotationOf(services: Services, addonId: string): Promise<RotationView> {
   const resource = await findResource(services.pool, addonId)
-  if (!resource) throw unknownAddon(addonId)
+  // A deprovisioned, refused or failed add-on has no keys to show, as the dashboard has no page.
+  if (!resource || !['provisioning', 'provisioned'].includes(resource.state)) {
+    throw unknownAddon(addonId)
+  }
 
   return viewOf(resource, await latestRotation(services.pool, addonId))
 }

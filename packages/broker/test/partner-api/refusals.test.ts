@@ -50,6 +50,31 @@ describe('Partner API: requests it refuses', () => {
     expect(response.json().message).to.be.a('string').and.not.be.empty
   })
 
+  it('refuses a NUL character anywhere in the body with 422, storing nothing', async () => {
+    const hostile = [
+      provisionRequest({name: 'evil\u0000name'}),
+      provisionRequest({plan: 'standard\u0000'}),
+      provisionRequest({options: {'\u0000versioning': 'true'}}),
+      provisionRequest({options: {versioning: 'tr\u0000ue'}}),
+    ]
+
+    const replies = []
+    for (const payload of hostile) replies.push(await post(payload))
+
+    expect(replies.map((reply) => reply.statusCode)).to.deep.equal([422, 422, 422, 422])
+    expect(replies[0].json()).to.deep.equal({
+      id: 'nul_character',
+      message:
+        'The request holds a NUL character (\\u0000), which byo-s3 does not accept in any value or name.',
+    })
+    const ids = hostile.map((payload) => payload.uuid)
+    const {rows} = await broker.app.services.pool.query(
+      'select id from resources where id = any($1)',
+      [ids],
+    )
+    expect(rows).to.deep.equal([])
+  })
+
   it('answers 422 when the request has no uuid', async () => {
     const response = await post({plan: 'standard'})
 

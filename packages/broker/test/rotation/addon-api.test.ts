@@ -197,4 +197,17 @@ describe('the add-on API: credentials', () => {
     expect(reply.statusCode).to.equal(404)
     expect(reply.json().id).to.equal('addon_not_found')
   })
+
+  it('answers 404 when asked for the keys of a deprovisioned add-on', async () => {
+    const {uuid} = await provisionedAddon(broker)
+    await broker.app.services.pool.query(
+      `update resources set state = 'deprovisioned' where id = $1`,
+      [uuid],
+    )
+
+    const reply = await credentials(uuid, addonSsoHeader(broker, uuid))
+
+    expect(reply.statusCode).to.equal(404)
+    expect(reply.json().id).to.equal('addon_not_found')
+  })
 })

@@ -395,7 +395,11 @@ describe('the rotation job', () => {
 
     expect(users.has(`byo-s3-${uuid}`)).to.equal(false)
     expect((await rotationRows(broker, uuid))[0].state).to.equal('failed')
-    expect((await rotated(uuid)).accessKeyId).to.equal(null)
+    const gone = await rotated(uuid).then(
+      () => expect.fail('a deprovisioned add-on has no keys to show'),
+      (error) => error,
+    )
+    expect(gone).to.include({status: 404, id: 'addon_not_found'})
   })
 
   it('queues a running rotation again when its job was lost', async () => {
