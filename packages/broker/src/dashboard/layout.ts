@@ -27,6 +27,7 @@ code { font: 13px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
 table { border-collapse: collapse; width: 100% }
 th, td { text-align: left; padding: 6px 8px 6px 0; border-bottom: 1px solid var(--line) }
 th { color: var(--muted); font-weight: 500 }
+table.changes { margin-bottom: 16px }
 .note { color: var(--muted); font-size: 14px; margin: 12px 0 0 }
 .problem { color: var(--bad) }
 form { margin: 16px 0 0 }

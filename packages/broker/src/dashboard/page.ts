@@ -4,6 +4,7 @@ import {formatBytes, formatCount, formatTime} from './format.js'
 import {type Html, html} from './html.js'
 import {layout} from './layout.js'
 import {rotationCard} from './rotation-card.js'
+import {settingsCard, settingsStatus} from './settings-card.js'
 import type {UsageView} from './usage.js'
 
 export interface DashboardView {
@@ -27,7 +28,10 @@ const STATE_BADGES: Record<string, [string, string]> = {
   provisioning: ['being created', 'busy'],
 }
 
-/** The add-on dashboard: what the bucket is, where it lives, what it holds, and its keys. */
+/**
+ * The add-on dashboard: what the bucket is, where it lives, what it holds, how it is set up, and
+ * its keys.
+ */
 export function dashboardPage({addon, usage, rotation, csrfToken}: DashboardView): string {
   const title = addon.name ?? 'BYO S3 add-on'
   const app = addon.appName ?? 'your app'
@@ -37,15 +41,16 @@ export function dashboardPage({addon, usage, rotation, csrfToken}: DashboardView
     refreshSeconds: refreshSeconds(addon, rotation),
     body: html`<h1>${title}</h1>
       <p class="lede">An S3 bucket for <strong>${app}</strong>, in the team’s own AWS account.</p>
-      ${bucketCard(addon, usage)} ${credentialsCard(addon, app)}
+      ${bucketCard(addon, usage)} ${settingsCard(addon)} ${credentialsCard(addon, app)}
       ${ready && rotationCard(rotation, csrfToken)}`,
   })
 }
 
-/** While the bucket is being created or a new key checked, the page reloads itself. */
+/** While the bucket is being created or changed, or a new key checked, the page reloads itself. */
 function refreshSeconds(addon: Resource, rotation: RotationView): number | undefined {
   if (rotation.state === 'rotating') return 5
   if (addon.state === 'provisioning') return 10
+  if (settingsStatus(addon).kind === 'changing') return 10
 
   return undefined
 }

@@ -46,8 +46,11 @@ export async function acceptPlanChange(
       return {message: `Plan is now ${plan.slug}; the adopted bucket stays as it is.`}
     }
 
+    // Why an earlier change failed says nothing about this one. While provisioning, the reason
+    // is that of provisioning itself, which its clean-up still needs.
     const settings = settingsFor(plan, parseOptions(resource.options).parsed)
-    await updateResource(db, id, {plan: plan.slug, settings})
+    const failureReason = resource.state === 'provisioned' ? null : resource.failureReason
+    await updateResource(db, id, {plan: plan.slug, settings, failureReason})
     await services.jobs.send(CHANGE_PLAN, id)
     log.info({addonId: id, plan: plan.slug}, 'plan change accepted')
     return {
