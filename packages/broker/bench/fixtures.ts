@@ -3,6 +3,10 @@ import {randomUUID} from 'node:crypto'
 /** The one team every benchmark app belongs to; the benchmark links it to AWS up front. */
 export const TEAM = {id: '5f0c8a52-3c1e-4d7b-9a66-2b8e4f1d7c30', name: 'bench-team'}
 export const APP = {id: 'b7d4e0a9-6f2c-4e18-8d35-9c1a7e5f3b62', name: 'bench-shop'}
+/** Another app of bench-team, with a database and no byo-s3 add-on. */
+export const PLAIN_APP = {id: 'e3b8f1c6-0d4a-4b92-a7e5-6c2d9f0b1a84', name: 'bench-blog'}
+/** The name Heroku gives every benchmark add-on of APP. */
+export const ADDON_NAME = 'byo-s3-bench-71234'
 export const ACCOUNT_ID = '111122223333'
 
 /**
@@ -19,6 +23,9 @@ export const USER_TEAMS = [
   {id: '3a9d5c7e-2f18-4b6a-8d40-6e1c9b3f7a25', name: 'bench-viewers', role: 'member'},
 ]
 
+/** The manifest's sso_salt: the stub signs SSO tokens with it, and the broker checks them. */
+export const SSO_SALT = 'bench-sso-salt-0123456789abcdef'
+
 /** What the stub's identity host answers to every grant exchange. */
 export const GRANT_REPLY = {
   access_token: 'bench-access-token-2c9e71a5',
@@ -32,7 +39,7 @@ export function provisionBody(herokuApiUrl: string) {
   const uuid = randomUUID()
   return {
     uuid,
-    name: 'byo-s3-bench-71234',
+    name: ADDON_NAME,
     plan: 'standard',
     region: 'amazon-web-services::us-east-1',
     callback_url: `${herokuApiUrl}/addons/${uuid}`,

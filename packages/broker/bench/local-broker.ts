@@ -3,9 +3,10 @@
  * loopback over a real PostgreSQL, with Heroku and AWS stood in by the loopback stub (stub.ts).
  * The CLI benchmark and the plugin's tests run the real Heroku CLI against it, as USER.
  *
- * It starts with bench-team linked to AWS and holding one provisioned add-on, made through the
- * Partner API and the provisioning job like any other; bench-labs and bench-viewers are not
- * linked.
+ * It starts with bench-team linked to AWS and holding one provisioned add-on on bench-shop, made
+ * through the Partner API and the provisioning job like any other; bench-labs and bench-viewers
+ * are not linked. With workers, it runs its job queues as `npm start` does, so that a credential
+ * rotation runs to its overlap; the CLI benchmark leaves them off, to time commands alone.
  */
 import {randomUUID} from 'node:crypto'
 import {chmodSync, mkdtempSync, rmSync} from 'node:fs'
@@ -23,10 +24,10 @@ import {runProvisionJob} from '../src/provisioning/provision-job.js'
 import {startEmbeddedPostgres} from '../src/storage/embedded-postgres.js'
 import {migrate} from '../src/storage/migrate.js'
 import {saveTeamLink} from '../src/storage/team-links.js'
-import {ACCOUNT_ID, basicAuth, provisionBody, TEAM, USER} from './fixtures.js'
+import {ACCOUNT_ID, APP, basicAuth, provisionBody, SSO_SALT, TEAM, USER} from './fixtures.js'
 import {type Stub, startStub} from './stub.js'
 
-export {ACCOUNT_ID, APP, TEAM, USER, USER_TEAMS} from './fixtures.js'
+export {ACCOUNT_ID, APP, PLAIN_APP, TEAM, USER, USER_TEAMS} from './fixtures.js'
 
 // The SDK's notice that Node 20 support is ending says nothing about a local run.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
@@ -36,6 +37,8 @@ export interface LocalBroker {
   url: string
   app: FastifyInstance
   stub: Stub
+  /** bench-shop's byo-s3 add-on. */
+  addon: {id: string; name: string}
   /** Which PostgreSQL it runs on, in words. */
   database: string
   /** Stops the broker, the stub and the embedded PostgreSQL, if one was started. */
@@ -46,7 +49,10 @@ export interface LocalBroker {
  * Starts the broker on `databaseUrl`, which it migrates, or on an embedded PostgreSQL in a
  * temporary folder when none is given. Its warnings and errors go to stderr.
  */
-export async function startLocalBroker(databaseUrl?: string): Promise<LocalBroker> {
+export async function startLocalBroker(
+  databaseUrl?: string,
+  {workers = false}: {workers?: boolean} = {},
+): Promise<LocalBroker> {
   const logger = createLogger('warn', process.stderr)
   const stops: (() => Promise<void> | void)[] = []
   const close = async () => {
@@ -74,6 +80,9 @@ export async function startLocalBroker(databaseUrl?: string): Promise<LocalBroke
       config: brokerConfig(stub.url),
       databaseUrl: database.url,
       logger,
+      workers,
+      // pg-boss's shortest interval, so that a queued job starts within half a second.
+      pollingIntervalSeconds: 0.5,
       // The readiness probe must not wait: the stub accepts a new key at once.
       overrides: {readiness: {sleep: async () => {}, initialDelayMs: 0}},
     })
@@ -85,7 +94,7 @@ export async function startLocalBroker(databaseUrl?: string): Promise<LocalBroke
     const {port} = app.server.address() as {port: number}
 
     await linkBenchTeam(app)
-    await provisionAddon(app, stub.url)
+    const addon = await provisionAddon(app, stub)
     const version = await app.services.pool.query<{version: string}>(
       `select current_setting('server_version') as version`,
     )
@@ -93,6 +102,7 @@ export async function startLocalBroker(databaseUrl?: string): Promise<LocalBroke
       url: `http://127.0.0.1:${port}`,
       app,
       stub,
+      addon,
       database: `PostgreSQL ${version.rows[0].version} (${database.label})`,
       close,
     }
@@ -107,7 +117,7 @@ export function brokerConfig(stubUrl: string): Config {
   return loadConfig({
     NODE_ENV: 'bench',
     ADDON_PASSWORD: 'bench-partner-password-0123456789',
-    SSO_SALT: 'bench-sso-salt-0123456789abcdef',
+    SSO_SALT,
     OAUTH_CLIENT_SECRET: 'bench-oauth-client-secret',
     FERNET_KEYS: generateKey(),
     HEROKU_API_URL: stubUrl,
@@ -136,9 +146,10 @@ export async function linkBenchTeam(app: FastifyInstance): Promise<void> {
 }
 
 /** Heroku asks for an add-on of bench-shop (an app of bench-team), and its job runs at once. */
-async function provisionAddon(app: FastifyInstance, herokuApiUrl: string): Promise<void> {
+async function provisionAddon(app: FastifyInstance, stub: Stub) {
   const {config} = app.services
-  const body = provisionBody(herokuApiUrl)
+  const body = provisionBody(stub.url)
+  stub.addAddon({id: body.uuid, name: body.name, app: APP})
   const response = await app.inject({
     method: 'POST',
     url: '/heroku/resources',
@@ -160,6 +171,8 @@ async function provisionAddon(app: FastifyInstance, herokuApiUrl: string): Promi
   if (rows[0]?.state !== 'provisioned') {
     throw new Error(`The provisioning job left the add-on ${rows[0]?.state ?? 'missing'}`)
   }
+
+  return {id: body.uuid, name: body.name}
 }
 
 async function embeddedDatabase(logger: Logger, stops: (() => Promise<void> | void)[]) {

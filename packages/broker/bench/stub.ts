@@ -1,10 +1,11 @@
 /*
- * One loopback HTTP server that stands in for everything the broker calls: Heroku's identity
- * host and Platform API, and S3, IAM and STS (path-style S3, awsQuery forms for IAM and STS).
- * It answers at once, so what a benchmark measures is the broker's own work, and it records
- * every request, in order, as an operation name (`s3:CreateBucket`, `heroku:GET /addons/:id`)
- * with the status it answered. Its Platform API knows one user, USER of fixtures.ts, who sees the
- * teams of USER_TEAMS.
+ * One loopback HTTP server that stands in for everything the broker and the CLI plugin call:
+ * Heroku's identity host and Platform API (stub-heroku.ts), and S3, IAM and STS (path-style S3,
+ * awsQuery forms for IAM and STS). It answers at once, so what a benchmark measures is the
+ * broker's own work, and it records every request, in order, as an operation name
+ * (`s3:CreateBucket`, `heroku:GET /addons/:id`) with the status it answered. Its Platform API
+ * knows one user, USER of fixtures.ts, who sees the teams of USER_TEAMS. IAM keeps each user's
+ * access keys, two at most, and S3 refuses a key once it is deleted.
  *
  * The provision benchmark runs it in a child process of its own (see stub-child.ts); the CLI
  * benchmark and the plugin's tests run it in their own process, next to the broker.
@@ -26,20 +27,26 @@ import {
   versioningXml,
 } from '../test/helpers/aws-xml.js'
 import {s3Operation} from '../test/helpers/s3-operation.js'
-import {ACCOUNT_ID, APP, GRANT_REPLY, TEAM, USER, USER_TEAMS} from './fixtures.js'
+import {ACCOUNT_ID} from './fixtures.js'
+import {addAddon, addonConfig, heroku, type HerokuState, newHerokuState} from './stub-heroku.js'
 
-interface Answer {
+export interface Answer {
   status?: number
   body?: string
   type?: string
   headers?: Record<string, string>
 }
 
-interface Call {
+export interface Call {
   method: string
   url: URL
   headers: IncomingMessage['headers']
   body: string
+}
+
+export interface Routed {
+  operation: string
+  answer: Answer
 }
 
 /** A request the stub answered: its operation and the status it was answered with. */
@@ -50,6 +57,10 @@ export interface StubCall {
 
 export interface Stub {
   url: string
+  /** Records a byo-s3 add-on on `app`, as Heroku does before it asks the broker to provision it. */
+  addAddon(addon: {id: string; name: string; app: {id: string; name: string}}): void
+  /** The add-on's config vars as Heroku holds them, secrets included. */
+  addonConfig(addonId: string): Record<string, string>
   /** Every request since the start or the last reset, in order. */
   calls(): StubCall[]
   reset(): void
@@ -60,85 +71,35 @@ interface State {
   /** Per bucket, only what a read-back must echo. */
   buckets: Map<string, {tags: Record<string, string>; policy?: string; lifecycle?: string}>
   issuedKeys: number
+  /** Each IAM user's access key ids, oldest first. */
+  accessKeys: Map<string, string[]>
+  /** Keys the stub issued and then deleted: S3 refuses them. */
+  deletedKeys: Set<string>
+  heroku: HerokuState
 }
 
 // `Credential=AKID/20260102/us-east-1/s3/aws4_request`: the signing scope names the service.
-const SIGNED_SERVICE = /Credential=[^/]+\/\d{8}\/[^/]+\/([a-z0-9-]+)\/aws4_request/
+const SIGNING_SCOPE = /Credential=([^/]+)\/\d{8}\/[^/]+\/([a-z0-9-]+)\/aws4_request/
 
-function route(state: State, call: Call): {operation: string; answer: Answer} {
-  const service = SIGNED_SERVICE.exec(call.headers.authorization ?? '')?.[1]
-  if (service === 's3') return s3(state, call)
+function route(state: State, call: Call): Routed {
+  const [, keyId, service] = SIGNING_SCOPE.exec(call.headers.authorization ?? '') ?? []
+  if (service === 's3') return s3(state, keyId, call)
   if (service === 'iam' || service === 'sts') return awsQuery(state, service, call)
 
-  return heroku(call)
+  return heroku(state.heroku, call)
 }
 
-const json = (value: unknown) => ({body: JSON.stringify(value), type: 'application/json'})
-
-function heroku(call: Call): {operation: string; answer: Answer} {
-  const {method, url} = call
-  const path = url.pathname
-  let match: RegExpExecArray | null
-  if (method === 'POST' && path === '/oauth/token') {
-    return {operation: 'heroku:POST /oauth/token', answer: json(GRANT_REPLY)}
-  }
-
-  if (method === 'GET' && (match = /^\/addons\/([^/]+)$/.exec(path))) {
-    const addon = {id: decodeURIComponent(match[1]), name: 'byo-s3-bench-71234', app: APP}
-    return {operation: 'heroku:GET /addons/:id', answer: json(addon)}
-  }
-
-  if (method === 'GET' && (match = /^\/apps\/([^/]+)$/.exec(path))) {
-    return {operation: 'heroku:GET /apps/:id', answer: json({...APP, team: TEAM})}
-  }
-
-  if (method === 'PATCH' && /^\/addons\/[^/]+\/config$/.test(path)) {
-    return {operation: 'heroku:PATCH /addons/:id/config', answer: json([])}
-  }
-
-  if (method === 'POST' && /^\/addons\/[^/]+\/actions\/provision$/.test(path)) {
-    return {operation: 'heroku:POST /addons/:id/actions/provision', answer: json({})}
-  }
-
-  if (method === 'GET' && path === '/account') {
-    return asUser(call, 'heroku:GET /account', () => json(USER.account))
-  }
-
-  if (method === 'GET' && path === '/teams') {
-    return asUser(call, 'heroku:GET /teams', () => json(USER_TEAMS))
-  }
-
-  if (method === 'GET' && (match = /^\/teams\/([^/]+)$/.exec(path))) {
-    const wanted = decodeURIComponent(match[1])
-    const team = USER_TEAMS.find(({id, name}) => id === wanted || name === wanted)
-    return asUser(call, 'heroku:GET /teams/:team', () =>
-      team
-        ? json(team)
-        : {status: 404, ...json({id: 'not_found', message: "Couldn't find that team."})},
-    )
-  }
-
-  return {
-    operation: `heroku:${method} ${path} (unknown)`,
-    answer: {status: 404, ...json({id: 'not_found', message: `${method} ${path} is not stubbed`})},
-  }
-}
-
-/** The Platform API as the user's token sees it; any other token is refused, as Heroku does. */
-function asUser(
-  {headers}: Call,
-  operation: string,
-  answer: () => Answer,
-): {operation: string; answer: Answer} {
-  if (headers.authorization === `Bearer ${USER.token}`) return {operation, answer: answer()}
-
-  const refusal = {id: 'unauthorized', message: 'Invalid credentials provided.'}
-  return {operation, answer: {status: 401, ...json(refusal)}}
-}
-
-function s3(state: State, {method, url, body}: Call): {operation: string; answer: Answer} {
+function s3(state: State, keyId: string, {method, url, body}: Call): Routed {
   const [, bucketName = '', ...rest] = url.pathname.split('/')
   const name = s3Operation({method, path: `/${rest.join('/')}`, query: url.searchParams})
+  if (state.deletedKeys.has(keyId)) {
+    const refusal = s3Error(
+      'InvalidAccessKeyId',
+      'The AWS Access Key Id you provided does not exist in our records.',
+    )
+    return {operation: `s3:${name}`, answer: {status: 403, body: refusal, type: 'application/xml'}}
+  }
+
   return {operation: `s3:${name}`, answer: s3Answer(state, name, bucketName, url, body)}
 }
 
@@ -204,14 +165,16 @@ function s3Answer(
   }
 }
 
-function awsQuery(
-  state: State,
-  service: 'iam' | 'sts',
-  {body}: Call,
-): {operation: string; answer: Answer} {
+function awsQuery(state: State, service: 'iam' | 'sts', {body}: Call): Routed {
   const params = Object.fromEntries(new URLSearchParams(body))
   const action = params.Action ?? '(no Action)'
   const ok = (inner = '') => ({body: queryResult(action, inner), type: 'text/xml'})
+  const refuse = (status: number, code: string, message: string) => ({
+    status,
+    body: queryError(code, message),
+    type: 'text/xml',
+  })
+  const keys = state.accessKeys.get(params.UserName) ?? []
   const answers: Record<string, () => Answer> = {
     CreateUser: () =>
       ok(
@@ -224,18 +187,43 @@ function awsQuery(
         })}</User>`,
       ),
     PutUserPolicy: () => ok(),
-    ListAccessKeys: () =>
-      ok('<AccessKeyMetadata></AccessKeyMetadata><IsTruncated>false</IsTruncated>'),
+    ListAccessKeys: () => {
+      const members = keys.map((keyId) => {
+        const fields = {UserName: params.UserName, AccessKeyId: keyId, Status: 'Active'}
+        return `<member>${elements(fields)}</member>`
+      })
+      return ok(
+        `<AccessKeyMetadata>${members.join('')}</AccessKeyMetadata><IsTruncated>false</IsTruncated>`,
+      )
+    },
+    // IAM allows a user two keys.
     CreateAccessKey: () => {
+      if (keys.length >= 2) {
+        return refuse(409, 'LimitExceeded', 'Cannot exceed quota for AccessKeysPerUser: 2')
+      }
+
       const issued = ++state.issuedKeys
+      const keyId = `AKIABENCH${String(issued).padStart(11, '0')}`
+      state.accessKeys.set(params.UserName, [...keys, keyId])
       const key = elements({
         UserName: params.UserName,
-        AccessKeyId: `AKIABENCH${String(issued).padStart(11, '0')}`,
+        AccessKeyId: keyId,
         Status: 'Active',
         SecretAccessKey: `bench-app-secret-${issued}`,
         CreateDate: new Date().toISOString(),
       })
       return ok(`<AccessKey>${key}</AccessKey>`)
+    },
+    DeleteAccessKey: () => {
+      const keyId = params.AccessKeyId
+      if (!keys.includes(keyId)) {
+        return refuse(404, 'NoSuchEntity', `The Access Key with id ${keyId} cannot be found.`)
+      }
+
+      const kept = keys.filter((id) => id !== keyId)
+      state.accessKeys.set(params.UserName, kept)
+      state.deletedKeys.add(keyId)
+      return ok()
     },
     GetCallerIdentity: () => ({
       body: queryResult(
@@ -276,7 +264,13 @@ function awsQuery(
 
 /** Starts the stub on a free loopback port. */
 export async function startStub(): Promise<Stub> {
-  const state: State = {buckets: new Map(), issuedKeys: 0}
+  const state: State = {
+    buckets: new Map(),
+    issuedKeys: 0,
+    accessKeys: new Map(),
+    deletedKeys: new Set(),
+    heroku: newHerokuState(),
+  }
   let calls: StubCall[] = []
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -320,6 +314,8 @@ export async function startStub(): Promise<Stub> {
 
   return {
     url: `http://127.0.0.1:${port}`,
+    addAddon: (addon) => addAddon(state.heroku, addon),
+    addonConfig: (addonId) => addonConfig(state.heroku, addonId),
     calls: () => calls,
     reset: () => {
       calls = []

@@ -45,12 +45,23 @@ describe('the plugin in the real Heroku CLI', function () {
   it('lists every command under the byo-s3 topic', async function () {
     const {stdout} = await heroku('help', 'byo-s3')
 
+    expect(stdout).to.match(
+      /byo-s3:credentials\s+an add-on's AWS access key: rotate it without downtime/,
+    )
     expect(stdout).to.match(/byo-s3:buckets\s+list every byo-s3 bucket of a team/)
     expect(stdout).to.match(/byo-s3:info\s+show a team's AWS link/)
     expect(stdout).to.match(/byo-s3:link\s+link a Heroku Team/)
     expect(stdout).to.match(/byo-s3:links\s+list your teams/)
     expect(stdout).to.match(/byo-s3:unlink\s+unlink a Heroku Team/)
     expect(stdout).to.match(/byo-s3:verify\s+check a team's AWS keys now/)
+  })
+
+  it('lists byo-s3:credentials:rotate under the byo-s3:credentials topic', async function () {
+    const {stdout} = await heroku('help', 'byo-s3:credentials')
+
+    expect(stdout).to.match(
+      /byo-s3:credentials:rotate\s+replace an add-on's AWS access key without downtime/,
+    )
   })
 
   it('prints one error line and exits 2 on an unknown flag', async function () {

@@ -2,6 +2,7 @@ import {
   ACCOUNT_ID,
   APP,
   type LocalBroker,
+  PLAIN_APP,
   startLocalBroker,
   TEAM,
   USER,
@@ -26,17 +27,23 @@ function allowLoopback() {
 
 /*
  * Each command runs through the real `heroku` binary against the real broker on a real
- * PostgreSQL; only Heroku's Platform API and AWS are stood in, by a loopback stub. bench-team
- * starts linked with one add-on. The cases run in order: bench-labs is linked first and
- * unlinked last.
+ * PostgreSQL, whose workers run its jobs; only Heroku's Platform API and AWS are stood in, by a
+ * loopback stub, which the CLI reaches through HEROKU_HOST. bench-team starts linked with one
+ * add-on, on bench-shop. The cases run in order: bench-labs is linked first and unlinked last,
+ * and the add-on's key is rotated once.
  */
 describe('the commands in the real Heroku CLI, against a local broker', function () {
   this.timeout(60_000)
   let broker: LocalBroker
   let cli: HerokuCli
 
+  function run(args: string[], input?: string) {
+    const env = {BYO_S3_BROKER_URL: broker.url, HEROKU_HOST: broker.stub.url}
+    return cli.run(args, {env, input})
+  }
+
   async function heroku(args: string[], input?: string) {
-    const result = await cli.run(args, {env: {BYO_S3_BROKER_URL: broker.url}, input})
+    const result = await run(args, input)
     expect(result.code, result.stderr).to.equal(0)
     return result
   }
@@ -45,13 +52,18 @@ describe('the commands in the real Heroku CLI, against a local broker', function
     return JSON.parse((await heroku([...args, '--json'])).stdout)
   }
 
+  /** The access key in the add-on's config vars, as Heroku holds them. */
+  function appKey() {
+    return broker.stub.addonConfig(broker.addon.id).BYO_S3_AWS_ACCESS_KEY_ID
+  }
+
   before(async function () {
     allowLoopback()
     await startTestPostgres()
     const [databaseUrl] = await Promise.all([createTestDatabase(), buildPlugin()])
     // Each is kept as soon as it is up, so that `after` stops it even when the other fails.
     await Promise.all([
-      startLocalBroker(databaseUrl).then((started) => (broker = started)),
+      startLocalBroker(databaseUrl, {workers: true}).then((started) => (broker = started)),
       HerokuCli.withPluginLinked(pluginRoot, USER.token).then((linked) => (cli = linked)),
     ])
   })
@@ -143,6 +155,51 @@ describe('the commands in the real Heroku CLI, against a local broker', function
     expect(result.missing).to.deep.equal([])
     expect(result.permissions).not.to.be.empty
     expect(result.permissions.every(({allowed}: {allowed: boolean}) => allowed)).to.be.true
+  })
+
+  it("rotates the add-on's key and names the new one once the app has it", async function () {
+    const oldKey = appKey()
+    broker.stub.reset()
+
+    const {stdout, stderr} = await heroku(['byo-s3:credentials:rotate', '--app', APP.name])
+
+    const newKey = appKey()
+    expect(newKey).to.match(/^AKIA/).and.not.equal(oldKey)
+    expect(stderr).to.equal(
+      'Rotating the credentials of byo-s3-bench-71234 on bench-shop... done\n',
+    )
+    expect(stdout).to.contain(`The app now uses access key ${newKey}.`)
+    expect(stdout).to.match(
+      new RegExp(`The old key ${oldKey} keeps working until \\S+, then it is deleted\\.`),
+    )
+    const operations = broker.stub.calls().map(({operation}) => operation)
+    expect(operations).to.include.members([
+      'heroku:GET /apps/:app/addons',
+      'heroku:GET /apps/:app/addons/:addon/sso',
+      'iam:ListAccessKeys',
+      'iam:CreateAccessKey',
+      's3:ListObjectsV2',
+      'heroku:PATCH /addons/:id/config',
+    ])
+    expect(broker.stub.calls().filter(({status}) => status >= 400)).to.deep.equal([])
+  })
+
+  it('refuses to rotate again during the overlap, with one error line and exit 5', async function () {
+    const failure = await run(['byo-s3:credentials:rotate', '--app', APP.name, broker.addon.name])
+
+    expect(failure.code).to.equal(5)
+    expect(failure.stderr).to.match(
+      /^Rotating the credentials of byo-s3-bench-71234 on bench-shop\.\.\. already done\n › {3}Error: The add-on's key was rotated at \S+; the old key AKIA\w+ is deleted at \S+, and the next rotation can start after that\.\n$/,
+    )
+  })
+
+  it('prints one error line and exits 4 when the app has no byo-s3 add-on', async function () {
+    const failure = await run(['byo-s3:credentials:rotate', '--app', PLAIN_APP.name])
+
+    expect(failure.code).to.equal(4)
+    expect(failure.stderr).to.equal(
+      ' ›   Error: App bench-blog has no byo-s3 add-on. Create one with heroku addons:create byo-s3 -a bench-blog.\n',
+    )
   })
 
   it('unlinks the team when --confirm names it', async function () {
