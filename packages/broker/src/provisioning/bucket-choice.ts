@@ -6,7 +6,7 @@ import type {Plan} from '../plans/catalogue.js'
 import type {TeamLink} from '../storage/team-links.js'
 import {type AddonOptions, kmsKeyPlace, parseOptions, settingsFor} from './options.js'
 import {awsRegionOf} from './region.js'
-import {applyTeamPolicy, publicNotAllowed} from './team-policy.js'
+import {adoptionNotAllowed, applyTeamPolicy, publicNotAllowed} from './team-policy.js'
 
 /** What the provision request settled about the add-on's bucket. */
 export interface BucketChoice {
@@ -46,7 +46,10 @@ export function chooseBucket(request: ChoiceRequest): BucketChoice {
   const settings = settingsFor(plan, parsed)
   const region = parsed.region ?? link.defaultRegion ?? awsRegionOf(herokuRegion)
 
-  if (parsed.bucket !== undefined) refuseAdoptionMisfits(plan, options, forced, team)
+  if (parsed.bucket !== undefined) {
+    if (!link.allowAdopt) throw adoptionNotAllowed(team)
+    refuseAdoptionMisfits(plan, options, forced, team)
+  }
   if (parsed.noncurrentExpiryDays !== undefined && !settings.versioning) {
     throw optionError(
       '--noncurrent-expiry-days deletes old versions, and this bucket would not keep any: ' +

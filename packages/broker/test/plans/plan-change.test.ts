@@ -18,7 +18,7 @@ describe('plan change: PUT /heroku/resources/:id', () => {
 
   before(async () => {
     broker = await startTestBroker()
-    expect((await linkAcme(broker)).statusCode).to.equal(200)
+    expect((await linkAcme(broker, {allowAdopt: true})).statusCode).to.equal(200)
   })
 
   after(() => broker.app.close())
