@@ -111,7 +111,8 @@ export function adoptionNotAllowed(teamName: string): BrokerError {
   )
 }
 
-function forbidFlags(names: string[]): string {
+/** The `byo-s3:link` flags that forbid these options and no others. */
+export function forbidFlags(names: string[]): string {
   if (names.length === 0) return '--forbid-option none'
   return names.map((name) => `--forbid-option ${name}`).join(' ')
 }
