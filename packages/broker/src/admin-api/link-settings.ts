@@ -42,19 +42,20 @@ export function checkSettings(
 }
 
 function checkPolicyChange(settings: SettingsRequest, current?: TeamLink): Partial<TeamPolicy> {
-  const {allowPublic, forbiddenOptions, forcedOptions} = settings
-  if ([allowPublic, forbiddenOptions, forcedOptions].every((value) => value === undefined)) {
-    return {}
-  }
+  const {allowPublic, allowAdopt, forbiddenOptions, forcedOptions} = settings
+  const policy = [allowPublic, allowAdopt, forbiddenOptions, forcedOptions]
+  if (policy.every((value) => value === undefined)) return {}
 
   const base = current ?? DEFAULT_TEAM_POLICY
   const checked = checkTeamPolicy({
     allowPublic: allowPublic ?? base.allowPublic,
+    allowAdopt: allowAdopt ?? base.allowAdopt,
     forbiddenOptions: forbiddenOptions ?? base.forbiddenOptions,
     forcedOptions: forcedOptions ?? base.forcedOptions,
   })
   return {
     ...(allowPublic === undefined ? {} : {allowPublic: checked.allowPublic}),
+    ...(allowAdopt === undefined ? {} : {allowAdopt: checked.allowAdopt}),
     ...(forbiddenOptions === undefined ? {} : {forbiddenOptions: checked.forbiddenOptions}),
     ...(forcedOptions === undefined ? {} : {forcedOptions: checked.forcedOptions}),
   }

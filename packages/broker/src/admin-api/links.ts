@@ -25,6 +25,8 @@ export interface LinkView {
   region: string | null
   bucketPrefix: string
   allowPublic: boolean
+  /** Whether add-ons may adopt existing buckets of the account with --bucket. */
+  allowAdopt: boolean
   forbiddenOptions: string[]
   forcedOptions: Record<string, string>
 }
@@ -164,6 +166,7 @@ function viewOf(link: TeamLink): LinkView {
     region: link.defaultRegion,
     bucketPrefix: link.bucketPrefix,
     allowPublic: link.allowPublic,
+    allowAdopt: link.allowAdopt,
     forbiddenOptions: link.forbiddenOptions,
     forcedOptions: link.forcedOptions,
   }

@@ -18,6 +18,7 @@ const link = {
     region: {type: ['string', 'null']},
     bucketPrefix: {type: 'string'},
     allowPublic: {type: 'boolean'},
+    allowAdopt: {type: 'boolean'},
     forbiddenOptions: {type: 'array', items: {type: 'string'}},
     forcedOptions: {type: 'object', additionalProperties: {type: 'string'}},
     bucketCount: {type: 'integer'},
@@ -74,6 +75,7 @@ const settings = {
   region: {type: ['string', 'null'], maxLength: 32},
   bucketPrefix: {type: 'string', maxLength: 64},
   allowPublic: {type: 'boolean'},
+  allowAdopt: {type: 'boolean'},
   forbiddenOptions: {type: 'array', maxItems: 20, items: {type: 'string', maxLength: 64}},
   forcedOptions: {
     type: 'object',

@@ -1,5 +1,5 @@
 import {type BucketSettings, DEFAULT_BUCKET_SETTINGS} from '../aws/bucket-settings.js'
-import {BrokerError} from '../errors.js'
+import {BrokerError, excerpt} from '../errors.js'
 
 export interface Plan {
   /** The plan's slug as Heroku sends it, without the `byo-s3:` prefix. */
@@ -38,7 +38,7 @@ export function planNamed(slug: string | null | undefined): Plan {
   throw new BrokerError(
     422,
     'unknown_plan',
-    `byo-s3 has no plan "${slug}". Its plans are: ` +
+    `byo-s3 has no plan "${excerpt(String(slug))}". Its plans are: ` +
       `${PLANS.map(({slug: known, summary}) => `${known} (${summary})`).join(', ')}.`,
   )
 }

@@ -4,16 +4,19 @@ import type {FastifyBaseLogger as Logger} from 'fastify'
 import {DEFAULT_BUCKET_SETTINGS} from '../aws/bucket-settings.js'
 import {BrokerError} from '../errors.js'
 import {CHANGE_PLAN} from '../jobs/queue.js'
-import {parseOptions, settingsFor} from '../provisioning/options.js'
 import type {Services} from '../services.js'
 import {withResourceLock} from '../storage/resource-lock.js'
-import {findResource, updateResource} from '../storage/resources.js'
+import {findResource, type Resource, updateResource} from '../storage/resources.js'
+import type {Queryable} from '../storage/db.js'
+import {findTeamLink, type TeamLink} from '../storage/team-links.js'
 import {DEFAULT_PLAN, planNamed} from './catalogue.js'
+import {settingsForPlanChange} from './plan-policy.js'
 
 /**
- * The request part of a plan change (`PUT /heroku/resources/:id`): store the new plan and the
- * bucket settings it gives with the add-on's options, and queue the job that changes the bucket.
- * The same plan again changes nothing, and nothing here waits on AWS.
+ * The request part of a plan change (`PUT /heroku/resources/:id`): check the new plan with the
+ * add-on's options under the team's policy as it is now, store the plan, options and bucket
+ * settings, and queue the job that changes the bucket. A refusal stores and queues nothing. The
+ * same plan again changes nothing, and nothing here waits on AWS.
  */
 export async function acceptPlanChange(
   services: Services,
@@ -46,11 +49,12 @@ export async function acceptPlanChange(
       return {message: `Plan is now ${plan.slug}; the adopted bucket stays as it is.`}
     }
 
+    const link = await linkOf(db, resource)
+    const {options, settings} = settingsForPlanChange(plan, resource, link)
     // Why an earlier change failed says nothing about this one. While provisioning, the reason
     // is that of provisioning itself, which its clean-up still needs.
-    const settings = settingsFor(plan, parseOptions(resource.options).parsed)
     const failureReason = resource.state === 'provisioned' ? null : resource.failureReason
-    await updateResource(db, id, {plan: plan.slug, settings, failureReason})
+    await updateResource(db, id, {plan: plan.slug, options, settings, failureReason})
     await services.jobs.send(CHANGE_PLAN, id)
     log.info({addonId: id, plan: plan.slug}, 'plan change accepted')
     return {
@@ -59,4 +63,26 @@ export async function acceptPlanChange(
         `${resource.bucketName} to match.`,
     }
   })
+}
+
+async function linkOf(db: Queryable, resource: Resource): Promise<TeamLink> {
+  if (!resource.teamId) {
+    throw new BrokerError(
+      409,
+      'not_accepted',
+      'byo-s3 has not yet found the team of this add-on. Change its plan once it is created.',
+    )
+  }
+
+  const link = await findTeamLink(db, resource.teamId)
+  if (link?.awsAccountId === resource.awsAccountId) return link
+
+  const team = resource.teamName
+  throw new BrokerError(
+    422,
+    'team_not_linked',
+    `Team ${team} is no longer linked to AWS account ${resource.awsAccountId}, where bucket ` +
+      `${resource.bucketName} is, so its plan cannot change. A team admin can link it again ` +
+      `with heroku byo-s3:link --team ${team}.`,
+  )
 }

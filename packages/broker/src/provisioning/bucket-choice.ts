@@ -6,7 +6,7 @@ import type {Plan} from '../plans/catalogue.js'
 import type {TeamLink} from '../storage/team-links.js'
 import {type AddonOptions, kmsKeyPlace, parseOptions, settingsFor} from './options.js'
 import {awsRegionOf} from './region.js'
-import {applyTeamPolicy, publicNotAllowed} from './team-policy.js'
+import {adoptionNotAllowed, applyTeamPolicy, publicNotAllowed} from './team-policy.js'
 
 /** What the provision request settled about the add-on's bucket. */
 export interface BucketChoice {
@@ -43,22 +43,45 @@ export function chooseBucket(request: ChoiceRequest): BucketChoice {
   const {plan, options: asked, link, teamName: team, herokuRegion} = request
   const {options, forced} = applyTeamPolicy(asked, link, team)
   const {parsed} = parseOptions(options)
-  const settings = settingsFor(plan, parsed)
   const region = parsed.region ?? link.defaultRegion ?? awsRegionOf(herokuRegion)
 
-  if (parsed.bucket !== undefined) refuseAdoptionMisfits(plan, options, forced, team)
-  if (parsed.noncurrentExpiryDays !== undefined && !settings.versioning) {
+  if (parsed.bucket !== undefined) {
+    if (!link.allowAdopt) throw adoptionNotAllowed(team)
+    refuseAdoptionMisfits(plan, options, forced, team)
+  }
+  if (expiresVersionsItDoesNotKeep(plan, parsed)) {
     throw optionError(
       '--noncurrent-expiry-days deletes old versions, and this bucket would not keep any: ' +
         `add --versioning true, or choose the versioned plan.`,
     )
   }
+  const settings = settingsUnderPolicy(plan, parsed, {link, team, region})
+
+  return {options, settings, region, adoptedBucket: parsed.bucket ?? null}
+}
+
+/** Whether the options ask to expire old versions of a bucket that, on this plan, keeps none. */
+export function expiresVersionsItDoesNotKeep(plan: Plan, parsed: AddonOptions): boolean {
+  return parsed.noncurrentExpiryDays !== undefined && !settingsFor(plan, parsed).versioning
+}
+
+/**
+ * The plan's settings with the options over them, refused with 422 where the team's link does
+ * not allow them: a public prefix the team does not allow, a KMS key of another account or of
+ * another region than the bucket's.
+ */
+export function settingsUnderPolicy(
+  plan: Plan,
+  parsed: AddonOptions,
+  {link, team, region}: {link: TeamLink; team: string; region: string},
+): BucketSettings {
+  const settings = settingsFor(plan, parsed)
   if (settings.publicPrefix !== null && !link.allowPublic) throw publicNotAllowed(team)
   if (settings.kmsKeyArn !== null) {
     refuseForeignKey(settings.kmsKeyArn, {parsed, region, link, team})
   }
 
-  return {options, settings, region, adoptedBucket: parsed.bucket ?? null}
+  return settings
 }
 
 function refuseAdoptionMisfits(

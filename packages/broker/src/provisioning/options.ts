@@ -1,6 +1,6 @@
 import {isValidBucketName} from '../aws/bucket-name.js'
 import type {BucketSettings} from '../aws/bucket-settings.js'
-import {BrokerError} from '../errors.js'
+import {BrokerError, excerpt, someProblems} from '../errors.js'
 import type {Plan} from '../plans/catalogue.js'
 import {supportedRegions} from './region.js'
 
@@ -29,6 +29,8 @@ interface OptionSpec {
 
 export const PUBLIC_PREFIX = 'public/'
 const MAX_CORS_ORIGINS = 20
+// Longer than any value an option takes: twenty long origins fit.
+const MAX_OPTION_TEXT = 2048
 const KMS_KEY_ARN =
   /^arn:aws:kms:([a-z0-9-]+):(\d{12}):key\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/
 
@@ -83,7 +85,7 @@ export function isOptionName(name: string): boolean {
 /**
  * Checks every option and returns them parsed, with their texts as given (trimmed), which is
  * what the resource row keeps. Refuses an unknown option or a bad value with one 422 naming
- * every problem and what is accepted instead.
+ * the problems (the first ten, and how many more) and what is accepted instead.
  */
 export function parseOptions(raw: unknown): {texts: Record<string, string>; parsed: AddonOptions} {
   const entries = Object.entries(raw && typeof raw === 'object' ? raw : {})
@@ -93,14 +95,14 @@ export function parseOptions(raw: unknown): {texts: Record<string, string>; pars
   for (const [name, value] of entries) {
     const spec = isOptionName(name) ? OPTION_SPECS[name] : undefined
     if (!spec) {
-      problems.push(`byo-s3 has no option --${name}`)
+      problems.push(`byo-s3 has no option --${excerpt(name)}`)
       continue
     }
 
     const text = String(value ?? '').trim()
-    const result = spec.parse(text)
+    const result = text.length > MAX_OPTION_TEXT ? undefined : spec.parse(text)
     if (result === undefined) {
-      problems.push(`--${name} takes ${spec.accepts}, not "${text}"`)
+      problems.push(`--${name} takes ${spec.accepts}, not "${excerpt(text)}"`)
       continue
     }
 
@@ -112,7 +114,7 @@ export function parseOptions(raw: unknown): {texts: Record<string, string>; pars
     throw new BrokerError(
       422,
       'invalid_option',
-      `${problems.join('; ')}. byo-s3 accepts ${acceptedOptions()}.`,
+      `${someProblems(problems)}. byo-s3 accepts ${acceptedOptions()}.`,
     )
   }
 

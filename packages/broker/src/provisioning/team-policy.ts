@@ -5,6 +5,11 @@ import {isOptionName, OPTION_NAMES, parseOptions} from './options.js'
 export interface TeamPolicy {
   /** Whether an add-on may make a prefix of its bucket readable by anyone. */
   allowPublic: boolean
+  /**
+   * Whether an add-on may adopt an existing bucket of the account (--bucket), which gives its
+   * key every object in that bucket.
+   */
+  allowAdopt: boolean
   /** Options an add-on of the team may not be created with. */
   forbiddenOptions: string[]
   /** Options every add-on of the team gets, whatever its creator asked for. */
@@ -13,6 +18,7 @@ export interface TeamPolicy {
 
 export const DEFAULT_TEAM_POLICY: TeamPolicy = {
   allowPublic: false,
+  allowAdopt: false,
   forbiddenOptions: [],
   forcedOptions: {},
 }
@@ -94,7 +100,19 @@ export function publicNotAllowed(teamName: string): BrokerError {
   )
 }
 
-function forbidFlags(names: string[]): string {
+/** The sentence that refuses --bucket on a team that does not allow adopting buckets. */
+export function adoptionNotAllowed(teamName: string): BrokerError {
+  return new BrokerError(
+    422,
+    'adopt_not_allowed',
+    `Team ${teamName}'s byo-s3 link does not allow adopting existing buckets (its allow-adopt ` +
+      'setting is off), so --bucket cannot be used. A team admin can allow it with heroku ' +
+      `byo-s3:link --team ${teamName} --allow-adopt.`,
+  )
+}
+
+/** The `byo-s3:link` flags that forbid these options and no others. */
+export function forbidFlags(names: string[]): string {
   if (names.length === 0) return '--forbid-option none'
   return names.map((name) => `--forbid-option ${name}`).join(' ')
 }

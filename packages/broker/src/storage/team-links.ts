@@ -27,6 +27,7 @@ export interface TeamLink {
   defaultRegion: string | null
   bucketPrefix: string
   allowPublic: boolean
+  allowAdopt: boolean
   forbiddenOptions: string[]
   forcedOptions: Record<string, string>
   createdAt: Date
@@ -39,7 +40,7 @@ const columns = `
   linked_by_id as "linkedById", linked_by_email as "linkedByEmail",
   on_deprovision as "onDeprovision", default_region as "defaultRegion",
   bucket_prefix as "bucketPrefix", allow_public as "allowPublic",
-  forbidden_options as "forbiddenOptions", forced_options as "forcedOptions",
+  allow_adopt as "allowAdopt", forbidden_options as "forbiddenOptions", forced_options as "forcedOptions",
   created_at as "createdAt", updated_at as "updatedAt"`
 
 export type NewTeamLink = Omit<TeamLink, 'createdAt' | 'updatedAt' | keyof LinkSettings> & {
@@ -56,9 +57,10 @@ export async function saveTeamLink(
     db,
     `insert into team_links (team_id, team_name, aws_account_id, access_key_id,
        secret_access_key_sealed, linked_by_id, linked_by_email, on_deprovision, default_region,
-       bucket_prefix, allow_public, forbidden_options, forced_options)
+       bucket_prefix, allow_public, forbidden_options, forced_options, allow_adopt)
      values ($1, $2, $3, $4, $5, $6, $7, coalesce($8, 'delete'), $9, coalesce($10, $12),
-       coalesce($13::boolean, false), coalesce($14::text[], '{}'), coalesce($15::jsonb, '{}'))
+       coalesce($13::boolean, false), coalesce($14::text[], '{}'), coalesce($15::jsonb, '{}'),
+       coalesce($16::boolean, false))
      on conflict (team_id) do update set
        team_name = excluded.team_name, aws_account_id = excluded.aws_account_id,
        access_key_id = excluded.access_key_id,
@@ -69,7 +71,8 @@ export async function saveTeamLink(
        bucket_prefix = coalesce($10, team_links.bucket_prefix),
        allow_public = coalesce($13::boolean, team_links.allow_public),
        forbidden_options = coalesce($14::text[], team_links.forbidden_options),
-       forced_options = coalesce($15::jsonb, team_links.forced_options), updated_at = now()
+       forced_options = coalesce($15::jsonb, team_links.forced_options),
+       allow_adopt = coalesce($16::boolean, team_links.allow_adopt), updated_at = now()
      returning ${columns}, (xmax = 0) as created`,
     [
       link.teamId,
@@ -106,7 +109,8 @@ export function updateTeamLinkSettings(
        bucket_prefix = coalesce($4, bucket_prefix),
        allow_public = coalesce($6::boolean, allow_public),
        forbidden_options = coalesce($7::text[], forbidden_options),
-       forced_options = coalesce($8::jsonb, forced_options)
+       forced_options = coalesce($8::jsonb, forced_options),
+       allow_adopt = coalesce($9::boolean, allow_adopt)
      where team_id = $1 returning ${columns}`,
     [
       teamId,
@@ -125,6 +129,7 @@ function policyValues(settings: Partial<LinkSettings>) {
     settings.allowPublic ?? null,
     settings.forbiddenOptions ?? null,
     settings.forcedOptions === undefined ? null : JSON.stringify(settings.forcedOptions),
+    settings.allowAdopt ?? null,
   ]
 }
 

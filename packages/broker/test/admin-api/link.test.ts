@@ -89,13 +89,19 @@ describe('Admin API: linking a team', () => {
   it('stores the settings sent with the keys, and keeps them when keys alone are sent again', async () => {
     herokuKnowsUser('admin')
     stsAccepts()
-    const first = await link({...LINKED_CREDENTIALS, region: 'eu-west-2', bucketPrefix: 'acme'})
+    const first = await link({
+      ...LINKED_CREDENTIALS,
+      region: 'eu-west-2',
+      bucketPrefix: 'acme',
+      allowAdopt: true,
+    })
     herokuKnowsUser('admin')
 
     const again = await link()
 
-    expect(first.json()).to.include({region: 'eu-west-2', bucketPrefix: 'acme', created: true})
-    expect(again.json()).to.include({region: 'eu-west-2', bucketPrefix: 'acme', created: false})
+    const settings = {region: 'eu-west-2', bucketPrefix: 'acme', allowAdopt: true}
+    expect(first.json()).to.include({...settings, created: true})
+    expect(again.json()).to.include({...settings, created: false})
   })
 
   it('refuses a bad setting before asking AWS anything, and stores nothing', async () => {

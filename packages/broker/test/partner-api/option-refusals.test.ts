@@ -102,6 +102,47 @@ describe('Partner API: options it refuses with 422, saying what it accepts', () 
     expect(message).to.contain('--versioning takes true or false, not "on"; --abort-multipart-days')
   })
 
+  async function storedMessage(uuid: string): Promise<string> {
+    const {rows} = await broker.app.services.pool.query(
+      'select message from resources where id = $1',
+      [uuid],
+    )
+    return rows[0].message
+  }
+
+  it('quotes at most 60 characters of a bad value, in the reply and in what it stores', async () => {
+    const origins = `https://${'a'.repeat(900_000)}.example/path`
+
+    const {message, uuid} = await refusal({'cors-origins': origins})
+
+    expect(message).to.contain(`not "https://${'a'.repeat(52)}…"`)
+    expect(message.length).to.be.below(1500)
+    expect(await storedMessage(uuid)).to.equal(message)
+  })
+
+  it('shortens an unknown option’s name as it does a bad value', async () => {
+    const {message} = await refusal({[`x${'y'.repeat(5000)}`]: 'true'})
+
+    expect(message).to.match(/^byo-s3 has no option --xy{59}…\. byo-s3 accepts /)
+  })
+
+  it('names the first ten problems and counts the rest', async () => {
+    const options = Object.fromEntries(Array.from({length: 60_000}, (_, i) => [`x${i}`, '']))
+
+    const {message, uuid} = await refusal(options)
+
+    const names = Array.from({length: 10}, (_, i) => `byo-s3 has no option --x${i}`)
+    expect(message).to.match(new RegExp(`^${names.join('; ')}; and 59990 more problems\\. `))
+    expect(message.length).to.be.below(1500)
+    expect(await storedMessage(uuid)).to.equal(message)
+  })
+
+  it('refuses a value longer than any option takes', async () => {
+    const {message} = await refusal({'cors-origins': `https://${'a'.repeat(3000)}.example`})
+
+    expect(message).to.contain('--cors-origins takes up to 20 comma-separated origins')
+  })
+
   it('refuses --noncurrent-expiry-days on a bucket that keeps no versions', async () => {
     const {message} = await refusal({'noncurrent-expiry-days': '30'})
 
@@ -133,6 +174,12 @@ describe('Partner API: options it refuses with 422, saying what it accepts', () 
       'byo-s3 has no plan "platinum". Its plans are: standard (a private bucket, unversioned), ' +
         'versioned (a private bucket with versioning; old versions are deleted after 30 days).',
     )
+  })
+
+  it('quotes at most 60 characters of an unknown plan', async () => {
+    const {message} = await refusal({}, {plan: 'p'.repeat(10_000)})
+
+    expect(message).to.match(/^byo-s3 has no plan "p{60}…"\. Its plans are: /)
   })
 
   it('accepts the versioned plan with --noncurrent-expiry-days, which then needs no --versioning', async () => {

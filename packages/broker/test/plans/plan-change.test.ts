@@ -4,6 +4,7 @@ import {runPlanChangeJob} from '../../src/plans/plan-change-job.js'
 import {startTestBroker, type TestBroker} from '../helpers/app.js'
 import {bucketState} from '../helpers/aws-fake-bucket.js'
 import {s3Error, sentLifecycleRules, xmlTexts} from '../helpers/aws-xml.js'
+import {herokuKnowsUser, USER_TOKEN} from '../helpers/heroku.js'
 import {
   herokuAcceptsConfig,
   linkAcme,
@@ -18,7 +19,7 @@ describe('plan change: PUT /heroku/resources/:id', () => {
 
   before(async () => {
     broker = await startTestBroker()
-    expect((await linkAcme(broker)).statusCode).to.equal(200)
+    expect((await linkAcme(broker, {allowAdopt: true})).statusCode).to.equal(200)
   })
 
   after(() => broker.app.close())
@@ -53,6 +54,29 @@ describe('plan change: PUT /heroku/resources/:id', () => {
       [uuid],
     )
     return rows[0]
+  }
+
+  async function setPolicy(settings: object) {
+    herokuKnowsUser('admin')
+    const response = await broker.app.inject({
+      method: 'PATCH',
+      url: '/admin/teams/acme/link',
+      headers: {authorization: `Bearer ${USER_TOKEN}`},
+      payload: settings,
+    })
+    expect(response.statusCode, response.body).to.equal(200)
+  }
+
+  /** A refused plan change: 422, and the add-on's row and queue as they were. */
+  async function refusedChange(uuid: string, plan: string): Promise<string> {
+    const before = await rowOf(uuid)
+
+    const response = await changePlan(uuid, {plan})
+
+    expect(response.statusCode, response.body).to.equal(422)
+    expect(await rowOf(uuid)).to.deep.equal(before)
+    expect(await queuedPlanChanges(uuid)).to.equal(0)
+    return response.json().message
   }
 
   async function queuedPlanChanges(uuid: string): Promise<number> {
@@ -136,6 +160,93 @@ describe('plan change: PUT /heroku/resources/:id', () => {
       [3, undefined],
       [undefined, 30],
     ])
+  })
+
+  it('refuses a downgrade that would leave --noncurrent-expiry-days on a bucket keeping no versions', async () => {
+    const {uuid} = await provisioned({
+      plan: 'versioned',
+      options: {'noncurrent-expiry-days': '30'},
+    })
+
+    const message = await refusedChange(uuid, 'standard')
+
+    expect(message).to.equal(
+      'This add-on has --noncurrent-expiry-days 30, which deletes old versions, and the standard ' +
+        'plan keeps none, so the plan cannot change. Stay on the versioned plan, or create a new ' +
+        'add-on on the standard plan without --noncurrent-expiry-days.',
+    )
+  })
+
+  it('downgrades an add-on that turned versioning on itself, keeping its expiry of old versions', async () => {
+    const {uuid} = await provisioned({
+      plan: 'versioned',
+      options: {versioning: 'true', 'noncurrent-expiry-days': '30'},
+    })
+
+    const response = await changePlan(uuid, {plan: 'standard'})
+
+    expect(response.statusCode, response.body).to.equal(200)
+    expect((await rowOf(uuid)).settings).to.include({versioning: true, noncurrentExpiryDays: 30})
+  })
+
+  describe('under the team’s policy as it is now', () => {
+    afterEach(() =>
+      setPolicy({allowPublic: false, forbiddenOptions: [], forcedOptions: {}, allowAdopt: true}),
+    )
+
+    it('refuses a public prefix the team no longer allows', async () => {
+      await setPolicy({allowPublic: true})
+      const {uuid} = await provisioned({options: {'public-prefix': 'true'}})
+      await setPolicy({allowPublic: false})
+
+      const message = await refusedChange(uuid, 'versioned')
+
+      expect(message).to.equal(
+        "Team acme's byo-s3 policy does not allow public buckets, so --public-prefix cannot " +
+          'be used. A team admin can allow them with heroku byo-s3:link --team acme --allow-public.',
+      )
+    })
+
+    it('refuses while the add-on has an option the team now forbids, saying who can allow it', async () => {
+      const {uuid} = await provisioned({options: {'cors-origins': 'https://shop.example'}})
+      await setPolicy({forbiddenOptions: ['cors-origins', 'kms-key-arn']})
+
+      const message = await refusedChange(uuid, 'versioned')
+
+      expect(message).to.equal(
+        "Team acme's byo-s3 policy now forbids --cors-origins, which this add-on has, so its " +
+          'plan cannot change. A team admin can allow it with heroku byo-s3:link --team acme ' +
+          '--forbid-option kms-key-arn; or create a new add-on without it.',
+      )
+    })
+
+    it('puts the options the team forces now over the add-on’s, but never moves its bucket', async () => {
+      const {uuid} = await provisioned({options: {'abort-multipart-days': '3'}})
+      await setPolicy({forcedOptions: {'abort-multipart-days': '2', region: 'eu-west-1'}})
+
+      const response = await changePlan(uuid, {plan: 'versioned'})
+
+      expect(response.statusCode, response.body).to.equal(200)
+      const {rows} = await broker.app.services.pool.query(
+        'select options, settings, region from resources where id = $1',
+        [uuid],
+      )
+      expect(rows[0].options).to.deep.equal({'abort-multipart-days': '2'})
+      expect(rows[0].settings).to.include({abortMultipartDays: 2, versioning: true})
+      expect(rows[0].region).to.equal('us-east-1')
+    })
+
+    it('refuses an option the team forces now that does not fit the add-on’s own', async () => {
+      const {uuid} = await provisioned({
+        plan: 'versioned',
+        options: {'noncurrent-expiry-days': '7'},
+      })
+      await setPolicy({forcedOptions: {versioning: 'false'}})
+
+      const message = await refusedChange(uuid, 'standard')
+
+      expect(message).to.contain('This add-on has --noncurrent-expiry-days 7, which deletes old')
+    })
   })
 
   it('treats the same plan as a no-op: 200, no job, no AWS call', async () => {

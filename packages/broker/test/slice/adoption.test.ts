@@ -46,7 +46,7 @@ describe('adopting an existing bucket with --bucket', () => {
 
   before(async () => {
     broker = await startTestBroker()
-    expect((await linkAcme(broker)).statusCode).to.equal(200)
+    expect((await linkAcme(broker, {allowAdopt: true})).statusCode).to.equal(200)
   })
 
   after(() => broker.app.close())

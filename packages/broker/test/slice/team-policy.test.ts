@@ -58,10 +58,17 @@ describe('a team’s policy for options: public buckets, forbidden and forced op
   }
 
   describe('set through the admin API', () => {
-    it('starts with public buckets not allowed and nothing forbidden or forced', async () => {
-      const link = await setPolicy({forbiddenOptions: [], forcedOptions: {}, allowPublic: false})
+    it('starts with public buckets and adoption not allowed and nothing forbidden or forced', async () => {
+      herokuKnowsUser('admin')
 
-      expect(link).to.include({allowPublic: false})
+      const response = await broker.app.inject({
+        method: 'GET',
+        url: '/admin/teams/acme/link',
+        headers: {authorization: `Bearer ${USER_TOKEN}`},
+      })
+
+      const link = response.json()
+      expect(link).to.include({allowPublic: false, allowAdopt: false})
       expect(link.forbiddenOptions).to.deep.equal([])
       expect(link.forcedOptions).to.deep.equal({})
     })
@@ -69,6 +76,7 @@ describe('a team’s policy for options: public buckets, forbidden and forced op
     it('stores the policy and shows it in the link', async () => {
       await setPolicy({
         allowPublic: true,
+        allowAdopt: true,
         forbiddenOptions: ['kms-key-arn', 'bucket'],
         forcedOptions: {'abort-multipart-days': ' 3 '},
       })
@@ -82,10 +90,16 @@ describe('a team’s policy for options: public buckets, forbidden and forced op
 
       expect(response.json()).to.deep.include({
         allowPublic: true,
+        allowAdopt: true,
         forbiddenOptions: ['kms-key-arn', 'bucket'],
         forcedOptions: {'abort-multipart-days': '3'},
       })
-      await setPolicy({allowPublic: false, forbiddenOptions: [], forcedOptions: {}})
+      await setPolicy({
+        allowPublic: false,
+        allowAdopt: false,
+        forbiddenOptions: [],
+        forcedOptions: {},
+      })
     })
 
     const refused: [string, object, string][] = [
@@ -140,7 +154,9 @@ describe('a team’s policy for options: public buckets, forbidden and forced op
   })
 
   describe('applied at provisioning', () => {
-    afterEach(() => setPolicy({allowPublic: false, forbiddenOptions: [], forcedOptions: {}}))
+    afterEach(() =>
+      setPolicy({allowPublic: false, allowAdopt: false, forbiddenOptions: [], forcedOptions: {}}),
+    )
 
     for (const [name, value] of Object.entries(GOOD_VALUES)) {
       it(`refuses --${name} when the team forbids it, saying who can allow it and how`, async () => {
@@ -173,6 +189,24 @@ describe('a team’s policy for options: public buckets, forbidden and forced op
       )
     })
 
+    it('refuses --bucket while the team does not allow adopting buckets, saying who can allow it', async () => {
+      const message = await refusal({bucket: 'acme-assets'})
+
+      expect(message).to.equal(
+        "Team acme's byo-s3 link does not allow adopting existing buckets (its allow-adopt " +
+          'setting is off), so --bucket cannot be used. A team admin can allow it with heroku ' +
+          'byo-s3:link --team acme --allow-adopt.',
+      )
+    })
+
+    it('accepts --bucket once the team allows adopting buckets', async () => {
+      await setPolicy({allowAdopt: true})
+
+      const {response} = await provisionForAcme(broker, {options: {bucket: 'acme-allowed'}})
+
+      expect(response.statusCode, response.body).to.equal(202)
+    })
+
     it('accepts --public-prefix false while public buckets are not allowed', async () => {
       const {response} = await provisionForAcme(broker, {options: {'public-prefix': 'false'}})
 
@@ -201,7 +235,7 @@ describe('a team’s policy for options: public buckets, forbidden and forced op
     })
 
     it('says when an option the team forces cannot go with adopting a bucket', async () => {
-      await setPolicy({forcedOptions: {versioning: 'true'}})
+      await setPolicy({allowAdopt: true, forcedOptions: {versioning: 'true'}})
 
       const message = await refusal({bucket: 'acme-assets'})
 

@@ -21,6 +21,8 @@ export type Link = {
   bucketPrefix: string
   /** Whether add-ons may make objects under public/ readable by anyone. */
   allowPublic: boolean
+  /** Whether add-ons may adopt an existing bucket of the account with --bucket. */
+  allowAdopt: boolean
   /** Add-on options the team's developers may not use. */
   forbiddenOptions: string[]
   /** Add-on options every new add-on of the team gets, whatever its creator asked for. */
@@ -72,6 +74,7 @@ export type AwsCredentials = {accessKeyId: string; secretAccessKey: string}
 
 /** A link's settings as the broker takes them; `region: null` goes back to each app's region. */
 export type LinkSettings = {
+  allowAdopt?: boolean
   allowPublic?: boolean
   bucketPrefix?: string
   forbiddenOptions?: string[]

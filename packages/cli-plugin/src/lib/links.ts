@@ -25,6 +25,9 @@ function policySentence(link: Link): string {
   const forced = Object.entries(link.forcedOptions ?? {})
   return [
     link.allowPublic ? 'Add-ons may make public/ readable by anyone.' : '',
+    link.allowAdopt
+      ? 'Add-ons may adopt any existing bucket of the account with --bucket, getting a key to all its objects.'
+      : '',
     forbidden.length > 0
       ? `Add-ons may not use ${forbidden.map((name) => `--${name}`).join(', ')}.`
       : '',
@@ -66,6 +69,7 @@ export function printLinkInfo(link: LinkInfo): void {
     'Bucket Names': bucketNamePattern(link),
     'On Deprovision': link.onDeprovision,
     'Public Buckets': link.allowPublic ? 'allowed' : 'not allowed',
+    'Adopt Buckets': link.allowAdopt ? 'allowed' : 'not allowed',
     'Forbidden Options': (link.forbiddenOptions ?? []).join(', ') || 'none',
     'Forced Options': forcedOptionsText(link.forcedOptions ?? {}),
     Buckets: link.bucketCount,

@@ -37,6 +37,7 @@ describe('the plugin in the real Heroku CLI', function () {
     expect(stdout).to.contain('--access-key-id=<value>')
     expect(stdout).to.contain('--secret-stdin')
     expect(stdout).to.contain('--[no-]allow-public')
+    expect(stdout).to.contain('--[no-]allow-adopt')
     expect(stdout).to.contain('--forbid-option=<value>...')
     expect(stdout).to.contain('--force-option=<value>...')
     expect(stdout).not.to.contain('--secret-access-key')

@@ -41,8 +41,13 @@ export default class Link extends ByoS3Command {
         'let add-ons make public/ readable, forbid adopting existing buckets, and version every new bucket',
     },
     {
+      command: '<%= config.bin %> <%= command.id %> --team acme --allow-adopt',
+      description:
+        'let add-ons adopt existing buckets of the account with --bucket, giving each a key to all its objects',
+    },
+    {
       command:
-        '<%= config.bin %> <%= command.id %> --team acme --no-allow-public --forbid-option none --force-option none',
+        '<%= config.bin %> <%= command.id %> --team acme --no-allow-public --no-allow-adopt --forbid-option none --force-option none',
       description: 'go back to the default policy for add-on options',
     },
   ]
@@ -53,6 +58,11 @@ export default class Link extends ByoS3Command {
       allowNo: true,
       description:
         "let the team's add-ons make objects under public/ readable by anyone (--public-prefix); --no-allow-public forbids it again, the default",
+    }),
+    'allow-adopt': Flags.boolean({
+      allowNo: true,
+      description:
+        "let the team's add-ons adopt any existing bucket of the AWS account (--bucket), which gives the add-on a key that reads, writes and deletes all its objects; --no-allow-adopt forbids it again, the default",
     }),
     'access-key-id': Flags.string({
       description:
@@ -98,6 +108,7 @@ export default class Link extends ByoS3Command {
     const {flags} = await this.parse(Link)
     const {team} = flags
     const settings: LinkSettings = {
+      allowAdopt: flags['allow-adopt'],
       allowPublic: flags['allow-public'],
       bucketPrefix: flags['bucket-prefix'],
       forbiddenOptions: optionList(flags['forbid-option']),
@@ -124,7 +135,7 @@ export default class Link extends ByoS3Command {
   private async changeSettings(team: string, settings: LinkSettings) {
     if (Object.values(settings).every((value) => value === undefined)) {
       throw new ByoS3Error(
-        'Pass --access-key-id to link the team, or a setting (--region, --bucket-prefix, --on-deprovision, --allow-public, --forbid-option, --force-option) to change it.',
+        'Pass --access-key-id to link the team, or a setting (--region, --bucket-prefix, --on-deprovision, --allow-public, --allow-adopt, --forbid-option, --force-option) to change it.',
         ExitCode.usage,
       )
     }

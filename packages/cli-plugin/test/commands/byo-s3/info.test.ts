@@ -14,6 +14,7 @@ const link = {
   region: 'eu-central-1',
   bucketPrefix: 'acme-data',
   allowPublic: true,
+  allowAdopt: true,
   forbiddenOptions: ['bucket', 'kms-key-arn'],
   forcedOptions: {versioning: 'true', 'abort-multipart-days': '3'},
   bucketCount: 3,
@@ -52,6 +53,7 @@ describe('heroku byo-s3:info', function () {
         'Bucket Names:      acme-data-<app>-<random>',
         'On Deprovision:    retain',
         'Public Buckets:    allowed',
+        'Adopt Buckets:     allowed',
         'Forbidden Options: bucket, kms-key-arn',
         'Forced Options:    versioning=true, abort-multipart-days=3',
         'Buckets:           3',
@@ -64,12 +66,19 @@ describe('heroku byo-s3:info', function () {
   })
 
   it('shows the default policy for options as not allowed and none', async function () {
-    const defaults = {...link, allowPublic: false, forbiddenOptions: [], forcedOptions: {}}
+    const defaults = {
+      ...link,
+      allowPublic: false,
+      allowAdopt: false,
+      forbiddenOptions: [],
+      forcedOptions: {},
+    }
     scope.get('/admin/teams/acme/link').reply(200, defaults)
 
     const {stdout} = await run(Info, ['--team', 'acme'])
 
     expect(stdout).to.contain('Public Buckets:    not allowed\n')
+    expect(stdout).to.contain('Adopt Buckets:     not allowed\n')
     expect(stdout).to.contain('Forbidden Options: none\n')
     expect(stdout).to.contain('Forced Options:    none\n')
   })

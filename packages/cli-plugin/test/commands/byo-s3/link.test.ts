@@ -15,6 +15,7 @@ const linkReply = {
   region: null,
   bucketPrefix: 'byo-s3',
   allowPublic: false,
+  allowAdopt: false,
   forbiddenOptions: [],
   forcedOptions: {},
   team: {id: '6a3c7d0e-6a0b-4b8e-9d52-1f5c8f0b2a11', name: 'acme'},
@@ -196,6 +197,29 @@ describe('heroku byo-s3:link', function () {
     const {error} = await run(Link, ['--team', 'acme', '--forbid-option', 'bucket,public-prefix'])
 
     expect(error).to.equal(undefined)
+  })
+
+  it('lets the team adopt existing buckets with --allow-adopt, and says so', async function () {
+    scope
+      .patch('/admin/teams/acme/link', {allowAdopt: true})
+      .reply(200, {...linkReply, allowAdopt: true})
+
+    const {error, stdout} = await run(Link, ['--team', 'acme', '--allow-adopt'])
+
+    expect(error).to.equal(undefined)
+    expect(stdout).to.contain(
+      'destroying an add-on deletes its bucket. Add-ons may adopt any existing bucket of the ' +
+        'account with --bucket, getting a key to all its objects.\n',
+    )
+  })
+
+  it('stops adoption again with --no-allow-adopt', async function () {
+    scope.patch('/admin/teams/acme/link', {allowAdopt: false}).reply(200, linkReply)
+
+    const {error, stdout} = await run(Link, ['--team', 'acme', '--no-allow-adopt'])
+
+    expect(error).to.equal(undefined)
+    expect(stdout).not.to.contain('adopt')
   })
 
   it('goes back to the default policy with --no-allow-public and none', async function () {
