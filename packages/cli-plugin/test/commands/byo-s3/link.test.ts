@@ -87,8 +87,18 @@ describe('heroku byo-s3:link', function () {
       '--secret-stdin',
     ])
 
-    expect(error?.message).to.contain('akia-bad is not an AWS access key id')
+    expect(error?.message).to.contain(
+      '--access-key-id takes an AWS access key id: 16 to 128 capital letters and digits',
+    )
+    expect(error?.message).to.contain('the value given (8 characters) is not one.')
     expect((error as {oclif?: {exit?: number}})?.oclif?.exit).to.equal(2)
+  })
+
+  it('does not print a secret pasted as the access key id', async function () {
+    const {error, stderr, stdout} = await run(Link, ['--team', 'acme', '--access-key-id', SECRET])
+
+    expect(error?.oclif?.exit).to.equal(2)
+    expect(stdout + stderr + error?.message).not.to.contain(SECRET)
   })
 
   it('changes a setting alone without asking for the secret', async function () {
