@@ -48,7 +48,7 @@ export default class Link extends ByoS3Command {
   ]
 
   static override flags = {
-    team: flags.team({required: true}),
+    team: flags.team({description: 'team to use (defaults to $HEROKU_TEAM)', required: true}),
     'allow-public': Flags.boolean({
       allowNo: true,
       description:
