@@ -10,7 +10,7 @@ import {health} from './health.js'
 import {HerokuOAuth} from './heroku/oauth.js'
 import {HerokuPlatform} from './heroku/platform.js'
 import {acceptHerokuJson} from './http/content-types.js'
-import {handleErrors} from './http/error-handler.js'
+import {handleErrors, replyToError} from './http/error-handler.js'
 import {JobQueue} from './jobs/queue.js'
 import {startWorkers} from './jobs/workers.js'
 import {partnerApi} from './partner-api/routes.js'
@@ -54,6 +54,7 @@ export async function buildApp({
     // Heroku's router cuts requests at 30 s; answer (or fail) before it does.
     requestTimeout: 25_000,
     ajv: {customOptions: {removeAdditional: false}},
+    frameworkErrors: replyToError,
   })
 
   await app.register(fastifyPostgres, {connectionString: databaseUrl, max: 10})

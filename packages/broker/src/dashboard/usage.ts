@@ -1,6 +1,7 @@
 import type {FastifyBaseLogger} from 'fastify'
 import {bucketUsage} from '../aws/bucket-usage.js'
 import {awsErrorCode, isAwsUnavailable} from '../aws/service-errors.js'
+import {InvalidTokenError} from '../crypto/fernet-token.js'
 import type {Services} from '../services.js'
 import type {Resource} from '../storage/resources.js'
 
@@ -40,11 +41,19 @@ export async function usageOf(
     })
     return {kind: 'counted', ...usage}
   } catch (error) {
+    if (error instanceof InvalidTokenError) {
+      log.error({addonId: addon.id}, 'no key in FERNET_KEYS opens the add-on’s stored secret')
+      return {kind: 'unavailable', reason: UNSEALABLE}
+    }
+
     const code = awsErrorCode(error)
     log.warn({addonId: addon.id, code}, 'could not count the bucket’s objects')
     return {kind: 'unavailable', reason: reasonFor(error, code)}
   }
 }
+
+const UNSEALABLE =
+  'byo-s3 cannot open the add-on’s stored key: FERNET_KEYS no longer holds the key it was sealed with, so the objects could not be counted. The broker’s operator should put that key back in FERNET_KEYS (see “Rotating the broker’s Fernet key” in the README).'
 
 function reasonFor(error: unknown, code: string | undefined): string {
   if (isAwsUnavailable(error) || code === 'AbortError') {

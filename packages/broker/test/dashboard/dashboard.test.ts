@@ -2,6 +2,8 @@ import {createHash} from 'node:crypto'
 import {expect} from 'chai'
 import {sign} from '@fastify/cookie'
 import nock from 'nock'
+import pg from 'pg'
+import {encodeToken, generateKey} from '../../src/crypto/fernet-token.js'
 import {startTestBroker, type TestBroker} from '../helpers/app.js'
 import {fakeS3, type FakeReply, s3BucketUrl, type S3Request} from '../helpers/aws-fakes.js'
 import {listObjectsV2PageXml, s3Error} from '../helpers/aws-xml.js'
@@ -123,6 +125,35 @@ describe('the add-on dashboard', () => {
     expect(response.statusCode).to.equal(200)
     expect(response.body).to.contain(`<code>${addon.bucketName}</code>`)
     expect(response.body).to.match(/class="problem">S3 refused to list the bucket .*AccessDenied/)
+  })
+
+  it('blames the missing Fernet key, not S3, when the app’s stored key does not open', async () => {
+    const client = new pg.Client({connectionString: broker.databaseUrl})
+    await client.connect()
+    const column = 'app_secret_access_key_sealed'
+    const {rows} = await client.query(`select ${column} from resources where id = $1`, [addon.uuid])
+    const sealedWithAnotherKey = encodeToken(generateKey(), addon.secretAccessKey)
+    await client.query(`update resources set ${column} = $1 where id = $2`, [
+      sealedWithAnotherKey,
+      addon.uuid,
+    ])
+
+    try {
+      const response = await getDashboard(broker, cookie)
+
+      expect(response.statusCode).to.equal(200)
+      expect(response.body).to.contain(
+        'class="problem">byo-s3 cannot open the add-on’s stored key: FERNET_KEYS no longer holds the key it was sealed with',
+      )
+      expect(response.body).to.contain('Rotating the broker’s Fernet key')
+      expect(response.body).not.to.contain('S3 refused')
+    } finally {
+      await client.query(`update resources set ${column} = $1 where id = $2`, [
+        rows[0][column],
+        addon.uuid,
+      ])
+      await client.end()
+    }
   })
 
   it('says so when S3 does not answer in time', async () => {

@@ -47,7 +47,25 @@ describe('Partner API: requests it refuses', () => {
     })
 
     expect(response.statusCode).to.equal(400)
-    expect(response.json().message).to.be.a('string').and.not.be.empty
+    expect(response.json()).to.deep.equal({
+      id: 'invalid_json',
+      message: 'The request body is not valid JSON. Send a JSON object.',
+    })
+  })
+
+  it('answers 415 under an id of its own to a body that is not JSON', async () => {
+    const response = await broker.app.inject({
+      method: 'POST',
+      url: '/heroku/resources',
+      headers: {authorization: broker.partnerAuth, 'content-type': 'application/xml'},
+      payload: '<uuid/>',
+    })
+
+    expect(response.statusCode).to.equal(415)
+    expect(response.json()).to.deep.equal({
+      id: 'unsupported_media_type',
+      message: 'The broker does not take a request body of this Content-Type.',
+    })
   })
 
   it('refuses a NUL character anywhere in the body with 422, storing nothing', async () => {

@@ -136,12 +136,28 @@ async function herokuGet<T>(
   }
 }
 
+/** A failed Platform API call as one line; only an HTTP answer carries a status. */
 function herokuError(error: unknown): ByoS3Error {
   const {body, http} = error as {body?: {message?: string}; http?: {statusCode?: number}}
   const status = http?.statusCode ?? (error as {statusCode?: number}).statusCode
   const message = body?.message ?? (error as Error).message ?? String(error)
+  const reason = message.replace(/\.$/, '')
+  if (status === undefined) {
+    return new ByoS3Error(
+      `Could not reach Heroku's API: ${reason}. Try again in a few minutes.`,
+      ExitCode.upstream,
+    )
+  }
+
   if (status === 401 || status === 403)
     return new ByoS3Error(`Heroku refused: ${message}`, ExitCode.unauthorised)
   if (status === 404) return new ByoS3Error(`Heroku: ${message}`, ExitCode.notFound)
+  if (status >= 500) {
+    return new ByoS3Error(
+      `Heroku's API failed (HTTP ${status}): ${reason}. Try again in a few minutes.`,
+      ExitCode.upstream,
+    )
+  }
+
   return new ByoS3Error(`Heroku API: ${message}`, ExitCode.generic)
 }

@@ -7,6 +7,15 @@ import {terminal} from './terminal.js'
  */
 export async function readSecretAccessKey(fromStdin: boolean): Promise<string> {
   const secret = fromStdin ? await readPiped() : await promptForSecret()
+  checkShape(secret)
+  return secret
+}
+
+// The broker takes 16 to 256 characters; AWS's own secrets are 40. The message never holds the
+// secret, nor its length, since either would land on stderr and in CI logs.
+const SECRET_LENGTH = {max: 256, min: 16}
+
+function checkShape(secret: string): void {
   if (secret.length === 0) {
     throw new ByoS3Error(
       'The AWS secret access key is empty. Provide the secret of the access key given with --access-key-id.',
@@ -14,7 +23,13 @@ export async function readSecretAccessKey(fromStdin: boolean): Promise<string> {
     )
   }
 
-  return secret
+  if (secret.length < SECRET_LENGTH.min || secret.length > SECRET_LENGTH.max) {
+    const problem = secret.length < SECRET_LENGTH.min ? 'too short' : 'too long'
+    throw new ByoS3Error(
+      `The AWS secret access key is ${problem}: secret access keys are ${SECRET_LENGTH.min} to ${SECRET_LENGTH.max} characters, 40 for keys AWS makes. Provide the whole secret of the access key given with --access-key-id.`,
+      ExitCode.usage,
+    )
+  }
 }
 
 async function readPiped(): Promise<string> {

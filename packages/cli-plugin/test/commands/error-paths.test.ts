@@ -260,7 +260,7 @@ describe('heroku byo-s3:link with a flag value it rejects', function () {
 
     expect(exitCode).to.equal(2)
     expect(stderr).to.equal(
-      ' ›   Error: akia-bad is not an AWS access key id: those are 16 or more capital letters and digits, like AKIAIOSFODNN7EXAMPLE. See more help with --help.\n',
+      ' ›   Error: --access-key-id takes an AWS access key id: 16 to 128 capital letters and digits, like AKIAIOSFODNN7EXAMPLE; the value given (8 characters) is not one. See more help with --help.\n',
     )
   })
 

@@ -16,7 +16,7 @@ export default class Info extends ByoS3Command {
   ]
 
   static override flags = {
-    team: flags.team({required: true}),
+    team: flags.team({description: 'team to use (defaults to $HEROKU_TEAM)', required: true}),
     json: Flags.boolean({description: 'output in json format'}),
   }
 

@@ -53,7 +53,7 @@ export default class Link extends ByoS3Command {
   ]
 
   static override flags = {
-    team: flags.team({required: true}),
+    team: flags.team({description: 'team to use (defaults to $HEROKU_TEAM)', required: true}),
     'allow-public': Flags.boolean({
       allowNo: true,
       description:
@@ -70,8 +70,9 @@ export default class Link extends ByoS3Command {
       async parse(input) {
         if (/^[A-Z0-9]{16,128}$/.test(input)) return input
 
+        // The value is not echoed: a secret pasted here by mistake would land on stderr.
         throw new ByoS3Error(
-          `${input} is not an AWS access key id: those are 16 or more capital letters and digits, like AKIAIOSFODNN7EXAMPLE.`,
+          `--access-key-id takes an AWS access key id: 16 to 128 capital letters and digits, like AKIAIOSFODNN7EXAMPLE; the value given (${input.length} characters) is not one.`,
           ExitCode.usage,
         )
       },

@@ -12,7 +12,7 @@ export default class Unlink extends ByoS3Command {
   static override examples = ['<%= config.bin %> <%= command.id %> --team acme --confirm acme']
 
   static override flags = {
-    team: flags.team({required: true}),
+    team: flags.team({description: 'team to use (defaults to $HEROKU_TEAM)', required: true}),
     confirm: Flags.string({description: 'name of the team, to unlink it without a prompt'}),
   }
 

@@ -88,8 +88,18 @@ describe('heroku byo-s3:link', function () {
       '--secret-stdin',
     ])
 
-    expect(error?.message).to.contain('akia-bad is not an AWS access key id')
+    expect(error?.message).to.contain(
+      '--access-key-id takes an AWS access key id: 16 to 128 capital letters and digits',
+    )
+    expect(error?.message).to.contain('the value given (8 characters) is not one.')
     expect((error as {oclif?: {exit?: number}})?.oclif?.exit).to.equal(2)
+  })
+
+  it('does not print a secret pasted as the access key id', async function () {
+    const {error, stderr, stdout} = await run(Link, ['--team', 'acme', '--access-key-id', SECRET])
+
+    expect(error?.oclif?.exit).to.equal(2)
+    expect(stdout + stderr + error?.message).not.to.contain(SECRET)
   })
 
   it('changes a setting alone without asking for the secret', async function () {
@@ -380,6 +390,29 @@ describe('heroku byo-s3:link', function () {
     const {error} = await run(Link, argv)
 
     expect(error?.message).to.match(/^The AWS secret access key is empty\./)
+    expect(error?.oclif?.exit).to.equal(2)
+  })
+
+  it('refuses a secret on stdin too short to be one, without sending or printing it', async function () {
+    pipeSecret('short\n')
+
+    const {error, stderr, stdout} = await run(Link, argv)
+
+    expect(error?.message).to.equal(
+      'The AWS secret access key is too short: secret access keys are 16 to 256 characters, 40 for keys AWS makes. Provide the whole secret of the access key given with --access-key-id.',
+    )
+    expect(error?.oclif?.exit).to.equal(2)
+    expect(stdout + stderr + error?.message).not.to.contain('short\n')
+  })
+
+  it('refuses a prompt answer too long to be a secret access key', async function () {
+    terminal.isInteractive = () => true
+    terminal.promptHidden = async () => SECRET.repeat(7)
+
+    const {error} = await run(Link, argv.slice(0, 4))
+
+    expect(error?.message).to.match(/^The AWS secret access key is too long: /)
+    expect(error?.message).not.to.contain(SECRET)
     expect(error?.oclif?.exit).to.equal(2)
   })
 

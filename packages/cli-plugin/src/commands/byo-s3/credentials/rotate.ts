@@ -20,10 +20,12 @@ export default class Rotate extends ByoS3Command {
     }),
   }
 
-  static override description = `replace an add-on's AWS access key without downtime
-Creates a second key, proves it works against the bucket, sets it on the app (which restarts it),
-and deletes the old key after an overlap, so dynos still running with the old key keep working.
-Any collaborator of the app may run it; your Heroku token is not sent to the broker.`
+  static override summary = "replace an add-on's AWS access key without downtime"
+
+  static override description = [
+    'Creates a second key, proves it works against the bucket, sets it on the app (which restarts it), and deletes the old key after an overlap, so dynos still running with the old key keep working.',
+    'Any collaborator of the app may run it; your Heroku token is not sent to the broker.',
+  ].join('\n\n')
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> -a my-app',

@@ -207,6 +207,36 @@ describe('heroku byo-s3:credentials:rotate', function () {
     expect(exitOf(error)).to.equal(4)
   })
 
+  // ENETUNREACH, as the HTTP client does not retry it; it retries ENOTFOUND for seconds first.
+  it('exits 7 and asks to try again later when Heroku’s API cannot be reached', async function () {
+    nock(HEROKU)
+      .get('/apps/shop/addons')
+      .replyWithError(
+        Object.assign(new Error('connect ENETUNREACH 2001:db8::1:443'), {code: 'ENETUNREACH'}),
+      )
+
+    const {error} = await run(Rotate, ['-a', 'shop'])
+
+    expect(error?.message).to.equal(
+      "Could not reach Heroku's API: connect ENETUNREACH 2001:db8::1:443. Try again in a few minutes.",
+    )
+    expect(exitOf(error)).to.equal(7)
+  })
+
+  it('exits 7 with Heroku’s sentence when its API fails', async function () {
+    herokuFinds()
+    nock(HEROKU)
+      .get(`/apps/shop/addons/${ADDON_ID}/sso`)
+      .reply(503, {id: 'unavailable', message: 'Service Unavailable.'})
+
+    const {error} = await run(Rotate, ['-a', 'shop'])
+
+    expect(error?.message).to.equal(
+      "Heroku's API failed (HTTP 503): Service Unavailable. Try again in a few minutes.",
+    )
+    expect(exitOf(error)).to.equal(7)
+  })
+
   it('exits 3 with the broker’s sentence when it refuses the SSO payload', async function () {
     herokuFinds()
     herokuSignsIn()
