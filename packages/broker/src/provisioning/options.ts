@@ -175,8 +175,13 @@ function parseOrigins(text: string): string[] | undefined {
   return origins
 }
 
+// A scheme, a host name of DNS labels (or localhost), and an optional port: nothing a browser
+// would not send as an Origin header.
+const ORIGIN_PATTERN =
+  /^https?:\/\/([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*(:\d{1,5})?\/?$/i
+
 function originOf(text: string): string | undefined {
-  if (!/^https?:\/\/[^/?#@*\s]+\/?$/i.test(text)) return undefined
+  if (!ORIGIN_PATTERN.test(text)) return undefined
 
   try {
     return new URL(text).origin

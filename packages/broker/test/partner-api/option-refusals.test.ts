@@ -38,6 +38,16 @@ describe('Partner API: options it refuses with 422, saying what it accepts', () 
     ],
     [
       'cors-origins',
+      `https://x"onmouseover=alert(1)&'y.example`,
+      '--cors-origins takes up to 20 comma-separated origins',
+    ],
+    [
+      'cors-origins',
+      'https://shop_example.com',
+      '--cors-origins takes up to 20 comma-separated origins',
+    ],
+    [
+      'cors-origins',
       'ftp://files.shop.example',
       '--cors-origins takes up to 20 comma-separated origins',
     ],
