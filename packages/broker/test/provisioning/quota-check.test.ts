@@ -145,6 +145,17 @@ describe('the quota check before provisioning', () => {
     expect(bucketLists).to.deep.equal([])
   })
 
+  it('keeps the job’s count, so the next request is refused without asking AWS', async () => {
+    await refusedInJob({bucketList: bucketList(9950)})
+    nock.cleanAll()
+
+    const next = await provisionForAcme(broker)
+
+    expect(next.response.statusCode).to.equal(422)
+    expect(next.response.json().message).to.contain('9950 of its 10000 general purpose S3 buckets')
+    expect([next.s3.requests, next.iam, next.bucketLists]).to.deep.equal([[], [], []])
+  })
+
   it('refuses the request with 422 from the last snapshot, without asking AWS', async () => {
     await nearFullSnapshot({iamUsers: 4999})
 
