@@ -238,6 +238,18 @@ describe('the quota check before provisioning', () => {
     expect(response.json().message).to.contain('4990 of its 5000 IAM users')
   })
 
+  it('still links a team whose keys may not count the account', async () => {
+    const denied = (code: string) => ({status: 403, body: queryError(code, 'not authorized')})
+    const link = await linkAcme(broker, {}, [denied('AccessDenied'), denied('AccessDenied')])
+
+    expect(link.statusCode).to.equal(200)
+    const {rows} = await broker.app.services.pool.query(
+      'select iam_users as "iamUsers", buckets from quota_snapshots',
+    )
+    expect(rows).to.deep.equal([{iamUsers: null, buckets: null}])
+    expect((await provisionForAcme(broker)).response.statusCode).to.equal(202)
+  })
+
   for (const creating of CREATING_CALLS) {
     it(`makes no ${creating} call for a refused account`, async () => {
       const {calls} = await refusedInJob({bucketList: bucketList(10_000)})
