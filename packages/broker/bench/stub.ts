@@ -91,7 +91,11 @@ function route(state: State, call: Call): Routed {
 
 function s3(state: State, keyId: string, {method, url, body}: Call): Routed {
   const [, bucketName = '', ...rest] = url.pathname.split('/')
-  const name = s3Operation({method, path: `/${rest.join('/')}`, query: url.searchParams})
+  // Path-style: a GET of the service's root lists the account's buckets.
+  const name =
+    bucketName === '' && method === 'GET'
+      ? 'ListBuckets'
+      : s3Operation({method, path: `/${rest.join('/')}`, query: url.searchParams})
   if (state.deletedKeys.has(keyId)) {
     const refusal = s3Error(
       'InvalidAccessKeyId',
@@ -112,6 +116,13 @@ function s3Answer(
 ): Answer {
   const xml = (text: string) => ({body: text, type: 'application/xml'})
   const missing = (code: string) => ({status: 404, ...xml(s3Error(code))})
+  if (operation === 'ListBuckets') {
+    const members = [...buckets.keys()].map((name) => `<Bucket>${elements({Name: name})}</Bucket>`)
+    return xml(
+      `<ListAllMyBucketsResult><Buckets>${members.join('')}</Buckets></ListAllMyBucketsResult>`,
+    )
+  }
+
   if (operation === 'CreateBucket') {
     if (!buckets.has(bucketName)) buckets.set(bucketName, {tags: {}})
     return {headers: {location: `/${bucketName}`}}
@@ -187,6 +198,13 @@ function awsQuery(state: State, service: 'iam' | 'sts', {body}: Call): Routed {
         })}</User>`,
       ),
     PutUserPolicy: () => ok(),
+    GetAccountSummary: () => {
+      const entries = {Users: state.accessKeys.size, UsersQuota: 5000}
+      const members = Object.entries(entries).map(
+        ([key, value]) => `<entry>${elements({key, value})}</entry>`,
+      )
+      return ok(`<SummaryMap>${members.join('')}</SummaryMap>`)
+    },
     ListAccessKeys: () => {
       const members = keys.map((keyId) => {
         const fields = {UserName: params.UserName, AccessKeyId: keyId, Status: 'Active'}

@@ -1,6 +1,7 @@
 import {whoAmI} from '../aws/identity.js'
 import {BrokerError} from '../errors.js'
 import type {Account, Team} from '../heroku/platform.js'
+import {refreshQuotaSnapshot} from '../provisioning/quota-check.js'
 import type {Services} from '../services.js'
 import {liveResourcesOfTeam, teamResources} from '../storage/resources.js'
 import {
@@ -57,6 +58,11 @@ export async function linkTeam(
     linkedByEmail: account.email,
     settings: checked,
   })
+  // Best effort: the link stands without the counts, and verify reports why they are missing.
+  await refreshQuotaSnapshot(services, services.pool, credentials, {
+    teamId: team.id,
+    awsAccountId: identity.accountId,
+  }).catch(() => undefined)
   return {...viewOf(link), created}
 }
 

@@ -40,6 +40,15 @@ const bucketView = {
     failureReason: nullableString,
   },
 }
+const headroom = {
+  type: ['object', 'null'],
+  properties: {
+    used: {type: 'integer'},
+    quota: {type: 'integer'},
+    remaining: {type: 'integer'},
+    refusedBelow: {type: 'integer'},
+  },
+}
 const verification = {
   type: 'object',
   properties: {
@@ -57,10 +66,22 @@ const verification = {
           action: {type: 'string'},
           resource: {type: 'string'},
           allowed: {type: 'boolean'},
+          recommended: {type: 'boolean'},
         },
       },
     },
     missing: {type: 'array', items: {type: 'string'}},
+    missingRecommended: {type: 'array', items: {type: 'string'}},
+    quotas: {
+      type: 'object',
+      properties: {
+        checked: {type: 'boolean'},
+        reason: nullableString,
+        iamUsers: headroom,
+        buckets: headroom,
+        denied: {type: 'array', items: {type: 'string'}},
+      },
+    },
   },
 }
 const params = {

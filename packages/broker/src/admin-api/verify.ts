@@ -3,6 +3,7 @@ import {whoAmI} from '../aws/identity.js'
 import {describeAwsError} from '../aws/service-errors.js'
 import type {Team} from '../heroku/platform.js'
 import {linkCredentials} from '../provisioning/link-credentials.js'
+import {headroomFor, refreshQuotaSnapshot} from '../provisioning/quota-check.js'
 import type {Services} from '../services.js'
 import {findTeamLink, markTeamLinkVerified} from '../storage/team-links.js'
 import {notLinked} from './links.js'
@@ -48,12 +49,17 @@ const NEEDED = {
     'iam:DeleteAccessKey',
     'iam:ListAccessKeys',
   ],
+  // Recommended, not needed: without them the quota check before provisioning is skipped.
+  account: ['iam:GetAccountSummary', 's3:ListAllMyBuckets'],
 }
+
+const RECOMMENDED = new Set(NEEDED.account)
 
 /**
  * Checks a team's link now: the keys with STS, then each permission byo-s3 needs with IAM's
  * policy simulator, on resources named as byo-s3 names them. The simulator needs
  * iam:SimulatePrincipalPolicy on the linked identity; without it the keys are still checked.
+ * It also counts the account's IAM users and buckets against their quotas (see quota-check).
  */
 export async function verifyLink(services: Services, team: Team) {
   const link = await findTeamLink(services.pool, team.id)
@@ -73,6 +79,7 @@ export async function verifyLink(services: Services, team: Team) {
       pattern: `arn:aws:iam::${account}:user/byo-s3/*`,
       example: `arn:aws:iam::${account}:user/byo-s3/byo-s3-verify-example`,
     },
+    account: {pattern: '*', example: '*'},
   }
 
   const report = {
@@ -80,6 +87,7 @@ export async function verifyLink(services: Services, team: Team) {
     awsAccountId: account,
     arn: identity.arn,
     checkedAt: new Date().toISOString(),
+    quotas: await quotasOf(services, credentials, team, account),
   }
   try {
     const permissions = []
@@ -92,12 +100,23 @@ export async function verifyLink(services: Services, team: Team) {
           resource: pattern,
           allowed:
             results.find((result) => result.EvalActionName === action)?.EvalDecision === 'allowed',
+          recommended: RECOMMENDED.has(action),
         })),
       )
     }
 
-    const missing = permissions.filter((permission) => !permission.allowed).map((p) => p.action)
-    return {...report, permissionsChecked: true, reason: null, permissions, missing}
+    const denied = permissions.filter((permission) => !permission.allowed)
+    // `missing` keeps meaning "provisioning fails without these", as scripts read it.
+    const missing = denied.filter((p) => !p.recommended).map((p) => p.action)
+    const missingRecommended = denied.filter((p) => p.recommended).map((p) => p.action)
+    return {
+      ...report,
+      permissionsChecked: true,
+      reason: null,
+      permissions,
+      missing,
+      missingRecommended,
+    }
   } catch (error) {
     return {
       ...report,
@@ -105,8 +124,48 @@ export async function verifyLink(services: Services, team: Team) {
       reason: describeAwsError(error),
       permissions: [],
       missing: [],
+      missingRecommended: [],
     }
   }
+}
+
+/**
+ * Counts the account's IAM users and buckets and keeps the counts, so an account already full
+ * is refused on its first provision. Never fails the verification: it reports why instead.
+ */
+async function quotasOf(
+  services: Services,
+  credentials: ReturnType<typeof linkCredentials>,
+  team: Team,
+  awsAccountId: string,
+) {
+  try {
+    const usage = await refreshQuotaSnapshot(services, services.pool, credentials, {
+      teamId: team.id,
+      awsAccountId,
+    })
+    return {
+      checked: true,
+      reason: null,
+      iamUsers: headroomOf(usage.iamUsers, usage.iamUsersQuota),
+      buckets: headroomOf(usage.buckets, usage.bucketsQuota),
+      denied: usage.denied,
+    }
+  } catch (error) {
+    return {
+      checked: false,
+      reason: describeAwsError(error),
+      iamUsers: null,
+      buckets: null,
+      denied: [],
+    }
+  }
+}
+
+function headroomOf(used: number | null, quota: number | null) {
+  if (used === null || quota === null) return null
+
+  return {used, quota, remaining: quota - used, refusedBelow: headroomFor(quota)}
 }
 
 async function simulate(

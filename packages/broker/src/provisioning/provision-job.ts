@@ -4,8 +4,12 @@
  * recorded ones, and every AWS call is safe to repeat for the window between a call and its
  * record. The bucket chain and the IAM chain run side by side:
  *
- *   accepted ─┬─► bucket_created ─► bucket_secured ─────────────────┬─► key_ready ─► config_set ─► provisioned
- *             └─► user_created ─► policy_set ─► key_created ────────┘
+ *   accepted ─► quota_checked ─┬─► bucket_created ─► bucket_secured ─────┬─► key_ready ─► config_set ─► provisioned
+ *                              └─► user_created ─► policy_set ─► key_created ┘
+ *
+ *   quota_checked counts the account's IAM users and buckets (two AWS calls) before anything is
+ *   made; an account too close to a quota fails the add-on there, with nothing to clean up. A
+ *   job that resumes after it made something never counts again.
  *
  *   An adopted bucket is checked instead of created and secured (bucket_adopted), and nothing
  *   about it is ever changed: not its settings, not its tags, not on failure.
@@ -39,6 +43,7 @@ import {configVarsFor} from './config-vars.js'
 import {isTransient, reasonFor} from './failures.js'
 import {linkCredentials} from './link-credentials.js'
 import {kmsKeyPlace} from './options.js'
+import {checkAccountQuotas} from './quota-check.js'
 
 export interface Attempt {
   retryCount: number
@@ -133,6 +138,22 @@ async function provisionSteps(services: Services, db: PoolClient, resource: Reso
   const bucket = bucketOf(resource)
   const user = {...bucket, iamUserName: resource.iamUserName!, kmsKeyArn: settings.kmsKeyArn}
   const step = stepRunner(services, db, resource, log)
+  if (resource.steps.every((done) => done === 'accepted')) {
+    await step('quota_checked', () =>
+      checkAccountQuotas(
+        services,
+        db,
+        credentials,
+        {
+          teamId: resource.teamId!,
+          teamName: resource.teamName!,
+          awsAccountId: resource.awsAccountId!,
+          adopting: resource.adopted,
+        },
+        log,
+      ),
+    )
+  }
 
   // Both chains run to their end before a failure is handled, so clean-up never races a step.
   const chains = await Promise.allSettled([
@@ -275,7 +296,9 @@ async function fail(
   if (foreignBucket) await recordStep(db, resource.id, 'bucket_not_ours')
 
   let leftBehind: string | undefined
-  if (!resource.steps.includes('cleaned_up')) {
+  if (madeNothing(resource)) {
+    await recordStep(db, resource.id, 'cleaned_up')
+  } else if (!resource.steps.includes('cleaned_up')) {
     try {
       await removeWhatWasMade(services, db, resource, foreignBucket)
       await recordStep(db, resource.id, 'cleaned_up')
@@ -315,6 +338,11 @@ async function fail(
     'provisioning',
   )
   log.warn(scope, 'provisioning failed')
+}
+
+// Nothing is made before quota_checked is recorded: the AWS chains start only after it.
+function madeNothing(resource: Resource): boolean {
+  return resource.steps.every((done) => ['accepted', 'cleaning_up'].includes(done))
 }
 
 async function removeWhatWasMade(

@@ -18,6 +18,7 @@ import {
 import {findTeamLink} from '../storage/team-links.js'
 import {type BucketChoice, chooseBucket} from './bucket-choice.js'
 import {parseOptions} from './options.js'
+import {refuseFromSnapshot} from './quota-check.js'
 
 export interface ProvisionRequest {
   uuid: string
@@ -38,7 +39,7 @@ export interface Reply {
  * The request part of provisioning, which Heroku must get an answer to within seconds: record
  * the request under its uuid, check its plan and options, exchange the grant, find the app's
  * team and its AWS link, settle the bucket's name, region and settings under the team's
- * policy, and queue the job that does the AWS work. Everything a user can fix is refused here
+ * policy, refuse an account the last quota snapshot shows as full, and queue the job that does the AWS work. Everything a user can fix is refused here
  * with 422. A repeated request gets the same reply and queues nothing new.
  */
 export async function acceptProvision(
@@ -106,6 +107,12 @@ async function accept(
   })
   const bucketName = choice.adoptedBucket ?? bucketNameFor(app.name, {prefix: link.bucketPrefix})
   if (choice.adoptedBucket) await refuseBucketInUse(db, choice.adoptedBucket, resource.id)
+  await refuseFromSnapshot(db, {
+    teamId: team.id,
+    teamName: team.name,
+    awsAccountId: link.awsAccountId,
+    adopting: choice.adoptedBucket !== null,
+  })
   await recordAccepted(db, resource.id, choice, {
     plan: plan.slug,
     region: choice.region,

@@ -1,3 +1,4 @@
+import {accountSummary} from './aws-fake-account.js'
 import {fakeQueryApi, type FakeReply, IAM_URL} from './aws-fakes.js'
 import {elements, queryError, queryResult} from './aws-xml.js'
 
@@ -129,6 +130,8 @@ export function fakeIam(users: FakeIamUsers, overrides: Record<string, Override>
     const user = users.get(params.UserName)
     const overridden = overrides[params.Action]?.(params, user)
     if (overridden) return overridden
+
+    if (params.Action === 'GetAccountSummary') return accountSummary(users.size)
 
     const handler = handlers[params.Action]
     if (!handler) return {status: 400, body: queryError('InvalidAction', params.Action)}

@@ -3,15 +3,21 @@ import nock from 'nock'
 import {runDeprovisionJob} from '../../src/provisioning/deprovision-job.js'
 import {runProvisionJob} from '../../src/provisioning/provision-job.js'
 import {HEROKU_API, HEROKU_ID, OAUTH_CLIENT_SECRET, type TestBroker} from './app.js'
-import {ACCOUNT_ID, fakeQueryApi, LINKED_CREDENTIALS, STS_URL} from './aws-fakes.js'
+import {ACCOUNT_ID, fakeQueryApi, type FakeReply, LINKED_CREDENTIALS, STS_URL} from './aws-fakes.js'
 import {fakeAnyBucket, type FakeBucket} from './aws-fake-bucket.js'
+import {accountAnswersOnce, bucketList, fakeBucketList} from './aws-fake-account.js'
 import {fakeIam, type FakeIamUsers} from './aws-fake-iam.js'
 import {elements, queryResult, STS_NAMESPACE} from './aws-xml.js'
 import {grantReply, herokuKnowsUser, provisionedAddonReply, TEAM, USER_TOKEN} from './heroku.js'
 
 /** A team admin links team acme to AWS account 111122223333 through the admin API. */
-export async function linkAcme(broker: TestBroker, extra: Record<string, unknown> = {}) {
+export async function linkAcme(
+  broker: TestBroker,
+  extra: Record<string, unknown> = {},
+  account: Parameters<typeof accountAnswersOnce> = [],
+) {
   herokuKnowsUser('admin')
+  accountAnswersOnce(...account)
   fakeQueryApi(STS_URL, () => ({
     body: queryResult(
       'GetCallerIdentity',
@@ -39,6 +45,8 @@ export interface ProvisionOptions {
   options?: Record<string, string>
   s3Overrides?: FakeBucket['overrides']
   iamOverrides?: Parameters<typeof fakeIam>[1]
+  /** The account's answer to ListBuckets in the job's quota check. */
+  bucketList?: FakeReply
   /** Post the request once right away (the default); tests of concurrency post it themselves. */
   postNow?: boolean
 }
@@ -56,6 +64,7 @@ export async function provisionForAcme(
     options = {},
     s3Overrides,
     iamOverrides,
+    bucketList: bucketListReply = bucketList(2),
     postNow = true,
   }: ProvisionOptions = {},
 ) {
@@ -79,6 +88,7 @@ export async function provisionForAcme(
   const s3 = fakeAnyBucket(s3Overrides)
   const users: FakeIamUsers = new Map()
   const iam = fakeIam(users, iamOverrides)
+  const bucketLists = fakeBucketList(bucketListReply)
   const payload = {
     uuid,
     name: 'byo-s3-angular-71234',
@@ -103,7 +113,7 @@ export async function provisionForAcme(
       payload,
     })
   const response = postNow ? await post() : undefined!
-  return {uuid, app, grantCode, response, post, oauth, platform, s3, iam, users}
+  return {uuid, app, grantCode, response, post, oauth, platform, s3, iam, users, bucketLists}
 }
 
 /** Heroku accepting the config vars and the provisioned mark; records the config sent. */

@@ -14,6 +14,7 @@ import {
 
 const ALL_STEPS = [
   'accepted',
+  'quota_checked',
   'bucket_created',
   'bucket_secured',
   'user_created',

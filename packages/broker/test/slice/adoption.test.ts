@@ -114,6 +114,7 @@ describe('adopting an existing bucket with --bucket', () => {
     expect(operations).to.deep.equal(['HeadBucket', 'ListObjectsV2'])
     expect(s3.requests[0].headers['x-amz-expected-bucket-owner']).to.equal('111122223333')
     expect(iam.map((call) => call.Action)).to.deep.equal([
+      'GetAccountSummary',
       'CreateUser',
       'PutUserPolicy',
       'ListAccessKeys',

@@ -57,14 +57,33 @@ export type TeamLink = {
   team: Team
 }
 
-export type PermissionCheck = {action: string; allowed: boolean; resource: string}
+/** `recommended`: provisioning works without it, but skips a check (older brokers omit it). */
+export type PermissionCheck = {
+  action: string
+  allowed: boolean
+  recommended?: boolean
+  resource: string
+}
+
+export type Headroom = {quota: number; refusedBelow: number; remaining: number; used: number}
+
+/** The account's counts against its quotas, as provisioning checks them. */
+export type QuotaCheck = {
+  buckets: Headroom | null
+  checked: boolean
+  denied: string[]
+  iamUsers: Headroom | null
+  reason: null | string
+}
 
 export type VerifyResult = {
   arn: string
   awsAccountId: string
   checkedAt: string
   missing: string[]
+  missingRecommended?: string[]
   permissions: PermissionCheck[]
+  quotas?: QuotaCheck
   permissionsChecked: boolean
   reason: null | string
   team: Team

@@ -3,7 +3,7 @@ import {Flags, ux} from '@oclif/core'
 
 import {ByoS3Command} from '../../lib/command.js'
 import {connectBroker} from '../../lib/broker.js'
-import {missingError, notCheckedMessage, verifyLines} from '../../lib/verify.js'
+import {missingError, notCheckedMessage, recommendedMessage, verifyLines} from '../../lib/verify.js'
 import {color, printJson} from '../../lib/output.js'
 
 export default class Verify extends ByoS3Command {
@@ -41,6 +41,8 @@ export default class Verify extends ByoS3Command {
       return
     }
 
+    const recommended = result.missingRecommended ?? []
+    if (recommended.length > 0) this.log(recommendedMessage(recommended))
     if (result.missing.length > 0) throw missingError(result.missing)
   }
 }

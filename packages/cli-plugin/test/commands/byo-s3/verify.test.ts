@@ -155,3 +155,49 @@ describe('heroku byo-s3:verify', function () {
     expect(error?.oclif?.exit).to.equal(6)
   })
 })
+
+describe('heroku byo-s3:verify with quota counts', function () {
+  const withQuotas = {
+    ...allowed,
+    permissions: [
+      ...allowed.permissions,
+      {action: 'iam:GetAccountSummary', resource: '*', allowed: false, recommended: true},
+    ],
+    missingRecommended: ['iam:GetAccountSummary'],
+    quotas: {
+      checked: true,
+      reason: null,
+      iamUsers: null,
+      buckets: {used: 120, quota: 10000, remaining: 9880, refusedBelow: 100},
+      denied: ['iam:GetAccountSummary'],
+    },
+  }
+
+  afterEach(function () {
+    nock.cleanAll()
+  })
+
+  it('shows the headroom and recommends the quota permissions without failing', async function () {
+    nock(BROKER).post('/admin/teams/acme/verify').reply(200, withQuotas)
+
+    const {error, stdout} = await run(Verify, ['--team', 'acme'])
+
+    expect(error).to.equal(undefined)
+    expect(stdout).to.contain('✗ iam:GetAccountSummary on * (recommended)\n')
+    expect(stdout).to.contain(
+      'General purpose S3 buckets: 120 of 10000; provisioning is refused once fewer than 100 remain.\n',
+    )
+    expect(stdout).not.to.contain('IAM users:')
+    expect(stdout).to.contain(
+      "Recommended: add iam:GetAccountSummary to the linked identity's policy",
+    )
+  })
+
+  it('passes the new fields through --json untouched', async function () {
+    nock(BROKER).post('/admin/teams/acme/verify').reply(200, withQuotas)
+
+    const {stdout} = await run(Verify, ['--team', 'acme', '--json'])
+
+    expect(JSON.parse(stdout)).to.deep.equal(withQuotas)
+  })
+})
