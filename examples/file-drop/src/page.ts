@@ -22,6 +22,11 @@ document.getElementById('upload').addEventListener('submit', function (event) {
 })
 `
 
+// Built outside the page's template so that the text between the tags is exactly what the
+// policy's hashes cover.
+const STYLE_TAG = new Html(`<style>${STYLE}</style>`)
+const SCRIPT_TAG = new Html(`<script>${SCRIPT}</script>`)
+
 const sourceHash = (text: string) =>
   `'sha256-${createHash('sha256').update(text).digest('base64')}'`
 
@@ -56,9 +61,7 @@ export function renderPage(content: PageContent): string {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>file-drop</title>
-        <style>
-          ${new Html(STYLE)}
-        </style>
+        ${STYLE_TAG}
       </head>
       <body>
         <main>
@@ -72,12 +75,7 @@ export function renderPage(content: PageContent): string {
           ${content.upload && uploadSection(content.upload)}
           ${content.files && filesSection(content.files, content.more === true)}
         </main>
-        ${
-          content.upload &&
-          html`<script>
-            ${new Html(SCRIPT)}
-          </script>`
-        }
+        ${content.upload && SCRIPT_TAG}
       </body>
     </html> `.text
 }
