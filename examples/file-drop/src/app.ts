@@ -1,7 +1,7 @@
 import formbody from '@fastify/formbody'
 import Fastify, {type FastifyReply, type FastifyRequest, type FastifyServerOptions} from 'fastify'
 import {Bucket, createS3Client} from './bucket.js'
-import {type BucketConfig, missingConfigMessage, readConfig} from './config.js'
+import {missingConfigMessage, readConfig} from './config.js'
 import {contentSecurityPolicy, renderPage, type PageContent} from './page.js'
 import {describeS3Error} from './s3-errors.js'
 
@@ -41,20 +41,18 @@ export async function buildApp({env, logger = true}: AppOptions) {
     return sendPage(reply, problem.status, {bucket: about, problem})
   }
 
-  // S3 sends the browser back here after an upload, adding the bucket, key and ETag.
-  app.get<{Querystring: {key?: string; uploaded?: string; deleted?: string}}>(
-    '/',
-    async (request, reply) => {
-      const {key, uploaded, deleted} = request.query
-      const notice =
-        uploaded !== undefined && key
-          ? `Uploaded ${key}.`
-          : deleted
-            ? `Deleted ${deleted}.`
-            : undefined
-      return showBucket(request, reply, config, bucket, {notice})
-    },
-  )
+  app.get<{Querystring: Notices}>('/', async (request, reply) => {
+    try {
+      const [{files, more}, upload] = await Promise.all([
+        bucket.list(),
+        bucket.uploadForm(`${request.protocol}://${request.host}/?uploaded`),
+      ])
+      const notice = noticeOf(request.query)
+      return sendPage(reply, 200, {bucket: about, files, more, upload, notice})
+    } catch (error) {
+      return failure(request, reply, error)
+    }
+  })
 
   app.get<{Querystring: {key?: string}}>('/download', async (request, reply) => {
     const {key} = request.query
@@ -81,25 +79,20 @@ export async function buildApp({env, logger = true}: AppOptions) {
     return reply.redirect(`/?deleted=${encodeURIComponent(key)}`, 303)
   })
 
-  async function showBucket(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    {bucket: name, region}: BucketConfig,
-    store: Bucket,
-    extra: Pick<PageContent, 'notice'>,
-  ) {
-    try {
-      const [{files, more}, upload] = await Promise.all([
-        store.list(),
-        store.uploadForm(`${request.protocol}://${request.host}/?uploaded`),
-      ])
-      return sendPage(reply, 200, {bucket: {name, region}, files, more, upload, ...extra})
-    } catch (error) {
-      return failure(request, reply, error)
-    }
-  }
-
   return app
+}
+
+/** S3 sends the browser back after an upload with the bucket, key and ETag added to the query. */
+interface Notices {
+  uploaded?: string
+  key?: string
+  deleted?: string
+}
+
+function noticeOf({uploaded, key, deleted}: Notices): string | undefined {
+  if (uploaded !== undefined && key) return `Uploaded ${key}.`
+  if (deleted) return `Deleted ${deleted}.`
+  return undefined
 }
 
 function sendPage(reply: FastifyReply, status: number, content: PageContent) {
