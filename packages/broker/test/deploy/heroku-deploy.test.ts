@@ -29,6 +29,13 @@ describe('deploying to Heroku: app.json, the Procfile and the release phase', fu
     expect(validate(appJson), JSON.stringify(validate.errors)).to.equal(true)
   })
 
+  it('the file-drop example’s app.json follows it too', () => {
+    const validate = new Ajv({allErrors: true}).compile(appJsonSchema)
+    const example = JSON.parse(readFileSync(new URL('examples/file-drop/app.json', root), 'utf8'))
+
+    expect(validate(example), JSON.stringify(validate.errors)).to.equal(true)
+  })
+
   it('asks for every secret production needs, generating those Heroku can generate', () => {
     const {env} = appJson
     expect(env.NODE_ENV.value).to.equal('production')
