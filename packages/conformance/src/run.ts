@@ -42,7 +42,7 @@ export async function runConformance(
     // Only an add-on that stopped answering gets here: every check catches its own failures.
     report.record('the add-on answers every request', {
       ok: false,
-      reason: error instanceof Error ? (causeOf(error) ?? error.message) : String(error),
+      reason: unreachable(error, options.baseUrl),
     })
   } finally {
     await cleanUp(context)
@@ -52,7 +52,8 @@ export async function runConformance(
   return report
 }
 
-function causeOf(error: Error): string | undefined {
-  const cause = error.cause as {code?: string; message?: string} | undefined
-  return cause ? `${error.message}: ${cause.code ?? cause.message}` : undefined
+function unreachable(error: unknown, baseUrl: string): string {
+  const cause = (error as {cause?: {code?: string}})?.cause?.code
+  if (cause) return `cannot reach it (${cause}): check that it runs at ${baseUrl}`
+  return error instanceof Error ? error.message : String(error)
 }

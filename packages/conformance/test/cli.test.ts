@@ -66,6 +66,25 @@ describe('the conformance command line', () => {
     }
   })
 
+  it('says where it expected an add-on that does not answer, and exits 1', async () => {
+    const files = scratch()
+    const closed = createServer()
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
+    const url = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`
+    await new Promise((resolve) => closed.close(resolve))
+    try {
+      const manifest = files.write('m.json', JSON.stringify(fakeManifest(url)))
+      const run = await runCli(['--manifest', manifest, '--heroku-port', '0'])
+
+      expect(run.failures).to.deep.equal([
+        `✗ the add-on answers every request: cannot reach it (ECONNREFUSED): check that it runs at ${url}/heroku/resources`,
+      ])
+      expect(run.code).to.equal(1)
+    } finally {
+      files.remove()
+    }
+  })
+
   describe('with the secrets outside the manifest', () => {
     // The manifest in the repository holds placeholders; the secrets come from a file and env.
     async function check(fault?: Fault) {
