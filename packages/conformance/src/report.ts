@@ -21,7 +21,7 @@ export class Report {
     try {
       outcome = await run()
     } catch (error) {
-      outcome = fail(error instanceof Error ? error.message : String(error))
+      outcome = fail(errorText(error))
     }
 
     return this.record(name, outcome)
@@ -57,4 +57,11 @@ export class Report {
       `The add-on ${verdict}.`
     )
   }
+}
+
+/** An error in a line: fetch's own message ("fetch failed") says nothing without its cause. */
+function errorText(error: unknown): string {
+  if (!(error instanceof Error)) return String(error)
+  const code = (error.cause as {code?: string} | undefined)?.code
+  return code ? `${error.message} (${code})` : error.message
 }

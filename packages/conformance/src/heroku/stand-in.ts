@@ -12,7 +12,8 @@
 import {randomBytes, randomUUID} from 'node:crypto'
 import {createServer, type IncomingMessage, type ServerResponse} from 'node:http'
 import type {AddressInfo} from 'node:net'
-import {type Addon, type App, type Identity, type Team, newWorld, type World} from './world.js'
+import {addonView, appView, attachmentView, configView} from './views.js'
+import {type Addon, type App, type Identity, newWorld, type World} from './world.js'
 
 export const VENDOR_ACCEPT = 'application/vnd.heroku+json; version=3'
 
@@ -223,7 +224,7 @@ interface Route {
 }
 
 const ADDON_ROUTES: Route[] = [
-  {method: 'GET', path: /^\/addons\/([^/]+)$/, answer: (s, addon) => ok(addonView(s, addon))},
+  {method: 'GET', path: /^\/addons\/([^/]+)$/, answer: (s, addon) => ok(addonView(s.world, addon))},
   {
     method: 'GET',
     path: /^\/addons\/([^/]+)\/config$/,
@@ -241,7 +242,7 @@ const ADDON_ROUTES: Route[] = [
     writes: true,
     answer: (s, addon) => {
       addon.state = 'provisioned'
-      return ok(addonView(s, addon))
+      return ok(addonView(s.world, addon))
     },
   },
   {
@@ -250,13 +251,13 @@ const ADDON_ROUTES: Route[] = [
     writes: true,
     answer: (s, addon) => {
       addon.state = 'deprovisioned'
-      return ok(addonView(s, addon))
+      return ok(addonView(s.world, addon))
     },
   },
   {
     method: 'GET',
     path: /^\/addons\/([^/]+)\/addon-attachments$/,
-    answer: (s, addon) => ok([attachmentView(s, addon)]),
+    answer: (s, addon) => ok([attachmentView(s.world, addon)]),
   },
 ]
 
@@ -308,7 +309,7 @@ function route(state: State, call: PlatformCall, token: Token | undefined, body:
     if (wanted !== addon.app.id && wanted !== addon.app.name) {
       return notFound("Couldn't find that app.")
     }
-    return ok(apps[2] ? [addonView(state, addon)] : appView(addon.app))
+    return ok(apps[2] ? [addonView(state.world, addon)] : appView(addon.app))
   }
 
   return notFound(`${call.method} ${call.path} is not part of the Platform API for Partners here.`)
@@ -338,49 +339,4 @@ function patchConfig(addon: Addon, body: string): Answer {
     else addon.config.set(item.name, String(item.value))
   }
   return ok(configView(addon))
-}
-
-function configView(addon: Addon) {
-  return [...addon.config].map(([name, value]) => ({name, value}))
-}
-
-function addonView({world}: State, addon: Addon) {
-  const {id, name, app, plan, state} = addon
-  return {
-    id,
-    name,
-    app: {id: app.id, name: app.name},
-    addon_service: {id: world.serviceId, name: world.service},
-    plan: {id: world.serviceId, name: `${world.service}:${plan}`},
-    billing_entity: {id: app.id, name: app.name, type: 'app'},
-    config_vars: [...addon.config.keys()],
-    state,
-    web_url: null,
-    created_at: world.startedAt,
-    updated_at: new Date().toISOString(),
-  }
-}
-
-function attachmentView(state: State, addon: Addon) {
-  return {
-    id: addon.id,
-    name: state.world.prefix,
-    addon: {id: addon.id, name: addon.name, app: addon.app},
-    app: {id: addon.app.id, name: addon.app.name},
-  }
-}
-
-function appView(app: App) {
-  const team: Team | null = app.team
-  return {
-    id: app.id,
-    name: app.name,
-    team: team && {id: team.id, name: team.name},
-    organization: team && {id: team.id, name: team.name},
-    owner: team
-      ? {id: team.id, email: `${team.name}@herokumanager.com`}
-      : {id: app.ownerId, email: 'owner@conformance.example'},
-    space: null,
-    region: {id: app.regionId, name: 'us'},
-  }
 }
