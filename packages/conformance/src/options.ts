@@ -5,10 +5,11 @@ import type {RunOptions} from './context.js'
 import {DEFAULT_TEAM} from './heroku/world.js'
 import type {Manifest} from './manifest.js'
 
-export const HELP = `Checks a running Heroku add-on against the Add-on Partner API v3 (the conformance
-checklist of Heroku's partner documentation), playing Heroku's side: it provisions, changes
-plans, signs in and deprovisions as Heroku does, and serves the identity host's grant exchange
-and the Platform API for Partners that the add-on calls back.
+export const HELP = `Checks a running Heroku add-on against the Add-on Partner API v3 (kensa's checks
+brought to v3, plus the OAuth grant, asynchronous provisioning, idempotency and SSO), playing
+Heroku's side: it provisions, changes plans, signs in and deprovisions as Heroku does, and
+serves the identity host's grant exchange and the Platform API for Partners that the add-on
+calls back.
 
 Usage: npm run conformance -- --url URL --manifest addon-manifest.json [flags]
 

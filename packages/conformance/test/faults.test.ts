@@ -3,8 +3,8 @@ import {FAKE, type Fault, fakeManifest, startFakeAddon} from './helpers/fake-add
 import {runCli, scratch} from './helpers/run-cli.js'
 
 /** Every flag that turns a check on, so that a conforming add-on leaves nothing skipped. */
-async function check(fault?: Fault, {timeout = '10'} = {}) {
-  const addon = await startFakeAddon(fault)
+async function check(fault?: Fault, {timeout = '10', sync = false} = {}) {
+  const addon = await startFakeAddon(fault, {sync})
   const files = scratch()
   try {
     const manifest = files.write('addon-manifest.json', JSON.stringify(fakeManifest(addon.url)))
@@ -30,6 +30,28 @@ describe('conformance against an add-on with one fault', () => {
     expect(run.failures).to.deep.equal([])
     expect(run.stdout).to.match(/^46 checks: 46 ✓, 0 ✗, 0 skipped\. The add-on conforms\.$/m)
     expect(run.code).to.equal(0)
+  })
+
+  it('passes an add-on that provisions synchronously, skipping what follows a 202', async () => {
+    const run = await check(undefined, {sync: true})
+
+    expect(run.failures).to.deep.equal([])
+    expect(run.stdout).to.include('✓ provision: a valid request gets 200 or 202 (synchronous)\n')
+    expect(run.stdout).to.include(
+      '- async: marks the add-on provisioned (POST /addons/{id}/actions/provision) ' +
+        '(skipped: provisioned synchronously)\n',
+    )
+    expect(run.stdout).to.match(/^46 checks: 42 ✓, 0 ✗, 4 skipped\. The add-on conforms\.$/m)
+    expect(run.code).to.equal(0)
+  })
+
+  it('fails a synchronous add-on whose config holds a var the manifest does not list', async () => {
+    const run = await check('sends-unknown-config-var', {sync: true})
+
+    expect(run.failures).to.deep.equal([
+      "✗ provision: config holds manifest vars with string values: FAKE_ADDON_EXTRA not in the manifest's config_vars",
+    ])
+    expect(run.code).to.equal(1)
   })
 
   it('fails the auth checks of an add-on that accepts a wrong password', async () => {

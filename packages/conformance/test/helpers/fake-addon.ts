@@ -16,6 +16,7 @@ export type Fault =
   | 'accepts-forged-sso'
   | 'accepts-stale-sso'
   | 'never-marks-provisioned'
+  | 'sends-unknown-config-var'
 
 export const FAKE = {
   id: 'fake-addon',
@@ -63,7 +64,11 @@ export interface FakeAddon {
   close(): Promise<void>
 }
 
-export async function startFakeAddon(fault?: Fault): Promise<FakeAddon> {
+/** `sync`: provision answers 200 with the config, and nothing follows. */
+export async function startFakeAddon(
+  fault?: Fault,
+  {sync = false}: {sync?: boolean} = {},
+): Promise<FakeAddon> {
   const resources = new Map<string, Resource>()
   const gone = new Set<string>()
   const sessions = new Set<string>()
@@ -151,6 +156,15 @@ export async function startFakeAddon(fault?: Fault): Promise<FakeAddon> {
     if (!app.team) return {status: 422, body: {message: 'Fake add-on needs a Heroku Team.'}}
     if (app.team.id !== FAKE.teamId) {
       return {status: 422, body: {message: `Team ${app.team.name} is not set up.`}}
+    }
+
+    if (sync) {
+      const config: Record<string, string> = {
+        FAKE_ADDON_URL: `https://fake-addon.example/r/${body.uuid}`,
+        FAKE_ADDON_TOKEN: 'fake-app-token',
+      }
+      if (fault === 'sends-unknown-config-var') config.FAKE_ADDON_EXTRA = 'extra'
+      return {status: 200, body: {id: body.uuid, message: 'Ready.', config}}
     }
 
     setImmediate(() => finish(heroku, body.uuid, tokens.refresh_token).catch(() => {}))
