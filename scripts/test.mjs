@@ -5,7 +5,12 @@ import {mkdtempSync, readFileSync, existsSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 
-const packages = ['packages/broker', 'packages/cli-plugin', 'examples/file-drop']
+const packages = [
+  'packages/broker',
+  'packages/cli-plugin',
+  'packages/conformance',
+  'examples/file-drop',
+]
 const dir = mkdtempSync(path.join(tmpdir(), 'byo-s3-test-'))
 const total = {passes: 0, failures: 0, pending: 0}
 let exitCode = 0
