@@ -1,6 +1,6 @@
 import {brokerPrincipalArn} from '../aws/broker-principal.js'
 import {whoAmI} from '../aws/identity.js'
-import {checkRole} from '../aws/role-access.js'
+import {accountOfRoleArn, checkRole} from '../aws/role-access.js'
 import {BrokerError} from '../errors.js'
 import type {Account, Team} from '../heroku/platform.js'
 import {roleSessionName} from '../provisioning/link-credentials.js'
@@ -110,6 +110,7 @@ async function checkedRole(
   team: Team,
   roleArn: string,
 ): Promise<{accountId: string; stored: LinkCredentials}> {
+  accountOfRoleArn(roleArn)
   const externalId = await findTeamExternalId(services.pool, team.id)
   if (!externalId) {
     throw new BrokerError(
