@@ -1,7 +1,9 @@
 import {expect} from 'chai'
+import nock from 'nock'
 
 import {startTestBroker, type TestBroker} from '../helpers/app.js'
-import {ACCOUNT_ID, LINKED_CREDENTIALS} from '../helpers/aws-fakes.js'
+import {ACCOUNT_ID, LINKED_CREDENTIALS, STS_URL} from '../helpers/aws-fakes.js'
+import {queryError, STS_NAMESPACE} from '../helpers/aws-xml.js'
 import {
   acmeRole,
   BROKER_CREDENTIALS,
@@ -103,6 +105,40 @@ describe('Admin API: linking a team through an IAM role', () => {
         .and.not.equal(first)
       // The broker's own identity is looked up once and remembered.
       expect(sts.calls.map((call) => call.action)).to.deep.equal(['GetCallerIdentity'])
+    })
+
+    it('answers 503 naming the operator’s setting when the broker cannot tell who it is', async () => {
+      nock(STS_URL)
+        .post('/')
+        .reply(
+          403,
+          queryError('InvalidClientTokenId', 'The security token is invalid.', STS_NAMESPACE),
+        )
+
+      const response = await roleSetup(broker)
+
+      expect(response.statusCode).to.equal(503)
+      expect(response.json()).to.deep.equal({
+        id: 'broker_identity_unknown',
+        message:
+          'byo-s3 could not find out its own AWS identity (InvalidClientTokenId), which the role ' +
+          'setup names. Try again later; the operator can set BROKER_AWS_PRINCIPAL_ARN.',
+      })
+      const {rows} = await broker.app.services.pool.query('select * from team_external_ids')
+      expect(rows).to.deep.equal([])
+    })
+
+    it('names the operator’s principal without asking STS', async () => {
+      await broker.app.close()
+      const principal = 'arn:aws:iam::444455556666:role/service/byo-s3-broker'
+      broker = await startTestBroker({BROKER_AWS_PRINCIPAL_ARN: principal})
+      const sts = fakeSts()
+
+      const setup = (await roleSetup(broker)).json()
+
+      expect(setup.brokerPrincipalArn).to.equal(principal)
+      expect(setup.trustPolicy.Statement[0].Principal).to.deep.equal({AWS: principal})
+      expect(sts.calls).to.deep.equal([])
     })
 
     it('is for team admins only', async () => {
