@@ -83,6 +83,11 @@ describe('the whole path through a role: link it, provision, switch kinds, depro
     expect(s3.requests.length).to.be.greaterThan(made)
     expect(s3.requests.at(-1)!.operation).to.equal('DeleteBucket')
     expect(users.size).to.equal(0)
+    // Session secrets are as secret as keys: never logged.
+    const log = broker.logLines.join('\n')
+    expect(log).to.contain(uuid)
+    expect(log).not.to.contain('session-secret-')
+    expect(log).not.to.contain('session-token-')
     // Linking asked once with the External ID and once without; the jobs reused the session.
     expect(sts.assumed().map((call) => call.params.ExternalId)).to.deep.equal([
       externalId,
