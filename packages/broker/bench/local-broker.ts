@@ -136,6 +136,8 @@ export async function linkBenchTeam(app: FastifyInstance): Promise<void> {
     teamId: TEAM.id,
     teamName: TEAM.name,
     awsAccountId: ACCOUNT_ID,
+    kind: 'keys',
+    roleArn: null,
     accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
     secretAccessKeySealed: app.services.config.keyRing.seal(
       'bench-linked-secret-access-key-0123456789',

@@ -88,6 +88,8 @@ describe('conformance of the byo-s3 broker', () => {
       teamId: DEFAULT_TEAM.id,
       teamName: DEFAULT_TEAM.name,
       awsAccountId: '111122223333',
+      kind: 'keys',
+      roleArn: null,
       accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
       secretAccessKeySealed: config.keyRing.seal('conformance-linked-secret-access-key-0123'),
       linkedById: randomUUID(),

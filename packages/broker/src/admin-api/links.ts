@@ -1,24 +1,34 @@
+import {brokerPrincipalArn} from '../aws/broker-principal.js'
 import {whoAmI} from '../aws/identity.js'
+import {accountOfRoleArn, checkRole} from '../aws/role-access.js'
 import {BrokerError} from '../errors.js'
 import type {Account, Team} from '../heroku/platform.js'
+import {linkCredentials, roleSessionName} from '../provisioning/link-credentials.js'
 import {refreshQuotaSnapshot} from '../provisioning/quota-check.js'
 import type {Services} from '../services.js'
 import {liveResourcesOfTeam, teamResources} from '../storage/resources.js'
 import {
   deleteTeamLink,
+  findTeamExternalId,
   findTeamLink,
   findTeamLinks,
+  type LinkCredentials,
+  type LinkKind,
   saveTeamLink,
   updateTeamLinkSettings,
   type OnDeprovision,
   type TeamLink,
 } from '../storage/team-links.js'
 import {checkSettings, type SettingsRequest} from './link-settings.js'
+import {checkPermissions} from './verify.js'
 
 export interface LinkView {
   team: {id: string; name: string}
   awsAccountId: string
-  accessKeyId: string
+  kind: LinkKind
+  /** Masked; null for a role link. */
+  accessKeyId: string | null
+  roleArn: string | null
   linkedBy: string
   linkedAt: string
   onDeprovision: OnDeprovision
@@ -32,38 +42,99 @@ export interface LinkView {
   forcedOptions: Record<string, string>
 }
 
-/** Checks the AWS keys with STS before anything is stored, then links the team to that account. */
-export interface LinkRequest {
+/** A key pair, or the ARN of a role in the team's account. */
+export type LinkTarget =
+  {credentials: {accessKeyId: string; secretAccessKey: string}} | {roleArn: string}
+
+export type LinkRequest = LinkTarget & {
   team: Team
   account: Account
-  credentials: {accessKeyId: string; secretAccessKey: string}
   settings?: SettingsRequest
 }
 
+type DryRun = Awaited<ReturnType<typeof checkPermissions>>
+
+/**
+ * Checks the AWS keys with STS, or assumes the role, before anything is stored, then links the
+ * team to that account. A role's permissions are dry-run at once as well, and the result is
+ * part of the answer.
+ */
 export async function linkTeam(
   services: Services,
-  {team, account, credentials, settings = {}}: LinkRequest,
-): Promise<LinkView & {created: boolean}> {
+  request: LinkRequest,
+): Promise<LinkView & {created: boolean; verification?: DryRun}> {
+  const {team, account, settings = {}} = request
   // Settings first: a bad one is refused before AWS is asked anything.
   const checked = checkSettings(settings, await findTeamLink(services.pool, team.id))
-  const identity = await whoAmI(services.aws, credentials)
-  await refuseAccountChangeWhileLive(services, team, identity.accountId)
+  const {accountId, stored} =
+    'roleArn' in request
+      ? await checkedRole(services, team, request.roleArn)
+      : await checkedKeys(services, request.credentials)
+  await refuseAccountChangeWhileLive(services, team, accountId)
   const {link, created} = await saveTeamLink(services.pool, {
     teamId: team.id,
     teamName: team.name,
-    awsAccountId: identity.accountId,
-    accessKeyId: credentials.accessKeyId,
-    secretAccessKeySealed: services.config.keyRing.seal(credentials.secretAccessKey),
+    awsAccountId: accountId,
+    ...stored,
     linkedById: account.id,
     linkedByEmail: account.email,
     settings: checked,
   })
   // Best effort: the link stands without the counts, and verify reports why they are missing.
-  await refreshQuotaSnapshot(services, services.pool, credentials, {
+  await refreshQuotaSnapshot(services, services.pool, linkCredentials(services, link), {
     teamId: team.id,
-    awsAccountId: identity.accountId,
+    awsAccountId: accountId,
   }).catch(() => undefined)
-  return {...viewOf(link), created}
+  if (link.kind === 'keys') return {...viewOf(link), created}
+
+  const verification = await checkPermissions(
+    services,
+    {roleArn: link.roleArn, externalId: link.externalId!, sessionName: roleSessionName(team.id)},
+    {principalArn: link.roleArn, accountId, bucketPrefix: link.bucketPrefix},
+  )
+  return {...viewOf(link), created, verification}
+}
+
+async function checkedKeys(
+  services: Services,
+  credentials: {accessKeyId: string; secretAccessKey: string},
+): Promise<{accountId: string; stored: LinkCredentials}> {
+  const identity = await whoAmI(services.aws, credentials)
+  return {
+    accountId: identity.accountId,
+    stored: {
+      kind: 'keys',
+      accessKeyId: credentials.accessKeyId,
+      secretAccessKeySealed: services.config.keyRing.seal(credentials.secretAccessKey),
+      roleArn: null,
+    },
+  }
+}
+
+async function checkedRole(
+  services: Services,
+  team: Team,
+  roleArn: string,
+): Promise<{accountId: string; stored: LinkCredentials}> {
+  accountOfRoleArn(roleArn)
+  const externalId = await findTeamExternalId(services.pool, team.id)
+  if (!externalId) {
+    throw new BrokerError(
+      409,
+      'no_external_id',
+      `Team ${team.name} has no External ID yet, so no role can trust byo-s3 for it. Run ` +
+        `heroku byo-s3:link --team ${team.name} --print-role-setup, create the role it ` +
+        'describes, then link with --role-arn.',
+    )
+  }
+
+  const brokerArn = await brokerPrincipalArn(services.aws, services.config.aws.brokerPrincipalArn)
+  const role = {roleArn, externalId, sessionName: roleSessionName(team.id)}
+  const identity = await checkRole(services.aws, role, brokerArn)
+  return {
+    accountId: identity.accountId,
+    stored: {kind: 'role', roleArn, accessKeyId: null, secretAccessKeySealed: null},
+  }
 }
 
 /**
@@ -81,7 +152,7 @@ async function refuseAccountChangeWhileLive(services: Services, team: Team, acco
     409,
     'live_addons',
     `Team ${team.name} has ${live.length} byo-s3 add-on(s) in AWS account ${current.awsAccountId}, ` +
-      `and these keys belong to account ${accountId}. Link keys of account ` +
+      `and these credentials belong to account ${accountId}. Link keys or a role of account ` +
       `${current.awsAccountId}, or destroy those add-ons first.`,
   )
 }
@@ -157,6 +228,7 @@ export async function linksOf(services: Services, teams: Team[]) {
     team: {id: team.id, name: team.name},
     role: team.role,
     linked: byTeam.has(team.id),
+    kind: byTeam.get(team.id)?.kind ?? null,
     awsAccountId: byTeam.get(team.id)?.awsAccountId ?? null,
   }))
 }
@@ -165,7 +237,9 @@ function viewOf(link: TeamLink): LinkView {
   return {
     team: {id: link.teamId, name: link.teamName},
     awsAccountId: link.awsAccountId,
-    accessKeyId: maskKeyId(link.accessKeyId),
+    kind: link.kind,
+    accessKeyId: link.accessKeyId === null ? null : maskKeyId(link.accessKeyId),
+    roleArn: link.roleArn,
     linkedBy: link.linkedByEmail,
     linkedAt: link.updatedAt.toISOString(),
     onDeprovision: link.onDeprovision,

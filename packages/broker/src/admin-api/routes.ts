@@ -3,7 +3,17 @@ import type {Services} from '../services.js'
 import {accountOf, bearerToken, requireAdmin, teamOf} from './heroku-user.js'
 import {verifyLink} from './verify.js'
 import type {SettingsRequest} from './link-settings.js'
-import {bucketsOf, changeLinkSettings, linkOf, linksOf, linkTeam, unlinkTeam} from './links.js'
+import {BrokerError} from '../errors.js'
+import {
+  bucketsOf,
+  changeLinkSettings,
+  linkOf,
+  linksOf,
+  linkTeam,
+  type LinkTarget,
+  unlinkTeam,
+} from './links.js'
+import {roleSetupOf} from './role-setup.js'
 
 const team = {type: 'object', properties: {id: {type: 'string'}, name: {type: 'string'}}}
 const link = {
@@ -11,7 +21,9 @@ const link = {
   properties: {
     team,
     awsAccountId: {type: 'string'},
-    accessKeyId: {type: 'string'},
+    kind: {type: 'string'},
+    accessKeyId: {type: ['string', 'null']},
+    roleArn: {type: ['string', 'null']},
     linkedBy: {type: 'string'},
     linkedAt: {type: 'string'},
     onDeprovision: {type: 'string'},
@@ -27,6 +39,45 @@ const link = {
   },
 }
 const nullableString = {type: ['string', 'null']}
+const dryRun = {
+  permissionsChecked: {type: 'boolean'},
+  reason: nullableString,
+  permissions: {
+    type: 'array',
+    items: {
+      type: 'object',
+      properties: {
+        action: {type: 'string'},
+        resource: {type: 'string'},
+        allowed: {type: 'boolean'},
+        recommended: {type: 'boolean'},
+      },
+    },
+  },
+  missing: {type: 'array', items: {type: 'string'}},
+  missingRecommended: {type: 'array', items: {type: 'string'}},
+}
+const linkReply = {
+  ...link,
+  properties: {...link.properties, verification: {type: 'object', properties: dryRun}},
+}
+// Policy documents and the template are built by the broker from fixed shapes and hold no secret.
+const document = {type: 'object', additionalProperties: true}
+const roleSetup = {
+  type: 'object',
+  properties: {
+    team,
+    renewed: {type: 'boolean'},
+    linkedRoleArn: nullableString,
+    roleName: {type: 'string'},
+    rolePath: {type: 'string'},
+    brokerPrincipalArn: {type: 'string'},
+    externalId: {type: 'string'},
+    trustPolicy: document,
+    permissionsPolicy: document,
+    cloudFormation: document,
+  },
+}
 const bucketView = {
   type: 'object',
   properties: {
@@ -53,25 +104,12 @@ const verification = {
   type: 'object',
   properties: {
     team,
+    kind: {type: 'string'},
+    roleArn: nullableString,
     awsAccountId: {type: 'string'},
     arn: {type: 'string'},
     checkedAt: {type: 'string'},
-    permissionsChecked: {type: 'boolean'},
-    reason: nullableString,
-    permissions: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          action: {type: 'string'},
-          resource: {type: 'string'},
-          allowed: {type: 'boolean'},
-          recommended: {type: 'boolean'},
-        },
-      },
-    },
-    missing: {type: 'array', items: {type: 'string'}},
-    missingRecommended: {type: 'array', items: {type: 'string'}},
+    ...dryRun,
     quotas: {
       type: 'object',
       properties: {
@@ -105,16 +143,25 @@ const settings = {
   },
 }
 
+// Keys or a role: which one, and that not both, is checked in the handler, with a sentence.
 const linkBody = {
   type: 'object',
-  required: ['accessKeyId', 'secretAccessKey'],
   additionalProperties: false,
   properties: {
     accessKeyId: {type: 'string', pattern: '^[A-Z0-9]{16,128}$'},
     secretAccessKey: {type: 'string', minLength: 16, maxLength: 256},
+    roleArn: {type: 'string', minLength: 1, maxLength: 2048},
     ...settings,
   },
 }
+
+const roleSetupBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {newExternalId: {type: 'boolean'}},
+}
+
+type LinkBody = {accessKeyId?: string; secretAccessKey?: string; roleArn?: string}
 
 const settingsBody = {
   type: 'object',
@@ -142,19 +189,25 @@ export async function adminApi(app: FastifyInstance, {services}: {services: Serv
     return {account, team: await teamOf(platform, token, teamName)}
   }
 
-  app.put<
-    TeamParams & {
-      Body: {accessKeyId: string; secretAccessKey: string} & SettingsRequest
-    }
-  >(
+  app.put<TeamParams & {Body: LinkBody & SettingsRequest}>(
     '/admin/teams/:team/link',
-    {schema: {params, body: linkBody, response: {200: link}}},
+    {schema: {params, body: linkBody, response: {200: linkReply}}},
     async (request) => {
+      const {accessKeyId, secretAccessKey, roleArn, ...settings} = request.body
+      const target = linkTarget({accessKeyId, secretAccessKey, roleArn})
       const {account, team} = await caller(request, request.params.team)
       requireAdmin(team, 'link it to AWS')
-      const {accessKeyId, secretAccessKey, ...settings} = request.body
-      const credentials = {accessKeyId, secretAccessKey}
-      return linkTeam(services, {team, account, credentials, settings})
+      return linkTeam(services, {team, account, settings, ...target})
+    },
+  )
+
+  app.post<TeamParams & {Body: {newExternalId?: boolean}}>(
+    '/admin/teams/:team/role-setup',
+    {schema: {params, body: roleSetupBody, response: {200: roleSetup}}},
+    async (request) => {
+      const {team} = await caller(request, request.params.team)
+      requireAdmin(team, 'set up a role for it')
+      return roleSetupOf(services, team, request.body ?? {})
     },
   )
 
@@ -215,6 +268,7 @@ export async function adminApi(app: FastifyInstance, {services}: {services: Serv
                 team,
                 role: {type: ['string', 'null']},
                 linked: {type: 'boolean'},
+                kind: nullableString,
                 awsAccountId: {type: ['string', 'null']},
               },
             },
@@ -227,5 +281,26 @@ export async function adminApi(app: FastifyInstance, {services}: {services: Serv
       await accountOf(platform, token)
       return linksOf(services, await platform.listTeams(token))
     },
+  )
+}
+
+function linkTarget({accessKeyId, secretAccessKey, roleArn}: LinkBody): LinkTarget {
+  if (roleArn !== undefined && (accessKeyId !== undefined || secretAccessKey !== undefined)) {
+    throw new BrokerError(
+      422,
+      'keys_and_role',
+      'Send either an access key pair or a role ARN, not both: a link holds one of them.',
+    )
+  }
+  if (roleArn !== undefined) return {roleArn}
+  if (accessKeyId !== undefined && secretAccessKey !== undefined) {
+    return {credentials: {accessKeyId, secretAccessKey}}
+  }
+
+  throw new BrokerError(
+    422,
+    'no_credentials',
+    'Send accessKeyId with secretAccessKey, or roleArn, to link the team. To change settings ' +
+      'alone, send them with PATCH.',
   )
 }

@@ -1,5 +1,8 @@
 import {type EvaluationResult, SimulatePrincipalPolicyCommand} from '@aws-sdk/client-iam'
+import {type AwsCredentials, isRole} from '../aws/clients.js'
 import {whoAmI} from '../aws/identity.js'
+import {type ActionGroup, LINK_ACTIONS, RECOMMENDED_ACTIONS} from '../aws/link-policy.js'
+import {assumeTeamRole} from '../aws/role-access.js'
 import {describeAwsError} from '../aws/service-errors.js'
 import type {Team} from '../heroku/platform.js'
 import {linkCredentials} from '../provisioning/link-credentials.js'
@@ -8,57 +11,9 @@ import type {Services} from '../services.js'
 import {findTeamLink, markTeamLinkVerified} from '../storage/team-links.js'
 import {notLinked} from './links.js'
 
-/** What provisioning and deprovisioning call in the linked account, by resource. */
-const NEEDED = {
-  bucket: [
-    's3:CreateBucket',
-    's3:DeleteBucket',
-    's3:ListBucket',
-    's3:ListBucketVersions',
-    's3:ListBucketMultipartUploads',
-    's3:PutBucketPublicAccessBlock',
-    's3:GetBucketPublicAccessBlock',
-    's3:PutBucketOwnershipControls',
-    's3:GetBucketOwnershipControls',
-    's3:PutEncryptionConfiguration',
-    's3:GetEncryptionConfiguration',
-    's3:PutBucketPolicy',
-    's3:GetBucketPolicy',
-    's3:PutBucketTagging',
-    's3:GetBucketTagging',
-    's3:PutBucketVersioning',
-    's3:GetBucketVersioning',
-    's3:PutLifecycleConfiguration',
-    's3:GetLifecycleConfiguration',
-    's3:PutBucketCORS',
-    's3:GetBucketCORS',
-    's3:GetBucketObjectLockConfiguration',
-  ],
-  objects: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:AbortMultipartUpload'],
-  user: [
-    'iam:CreateUser',
-    'iam:TagUser',
-    'iam:GetUser',
-    'iam:DeleteUser',
-    'iam:PutUserPolicy',
-    'iam:DeleteUserPolicy',
-    'iam:ListUserPolicies',
-    'iam:ListAttachedUserPolicies',
-    'iam:DetachUserPolicy',
-    'iam:CreateAccessKey',
-    'iam:DeleteAccessKey',
-    'iam:ListAccessKeys',
-  ],
-  // Recommended, not needed: without them the quota check before provisioning is skipped.
-  account: ['iam:GetAccountSummary', 's3:ListAllMyBuckets'],
-}
-
-const RECOMMENDED = new Set(NEEDED.account)
-
 /**
- * Checks a team's link now: the keys with STS, then each permission byo-s3 needs with IAM's
- * policy simulator, on resources named as byo-s3 names them. The simulator needs
- * iam:SimulatePrincipalPolicy on the linked identity; without it the keys are still checked.
+ * Checks a team's link now: the keys with STS (or the role by assuming it), then each permission
+ * byo-s3 needs. A role is checked as the role, since IAM's simulator does not take its sessions.
  * It also counts the account's IAM users and buckets against their quotas (see quota-check).
  */
 export async function verifyLink(services: Services, team: Team) {
@@ -66,41 +21,69 @@ export async function verifyLink(services: Services, team: Team) {
   if (!link) throw notLinked(team)
 
   const credentials = linkCredentials(services, link)
+  if (isRole(credentials)) await assumeTeamRole(services.aws, credentials)
   const identity = await whoAmI(services.aws, credentials)
   await markTeamLinkVerified(services.pool, team.id)
-  const account = identity.accountId
+  const principal = link.kind === 'role' ? link.roleArn : identity.arn
+  const dryRun = await checkPermissions(services, credentials, {
+    principalArn: principal,
+    accountId: identity.accountId,
+    bucketPrefix: link.bucketPrefix,
+  })
+  return {
+    team: {id: team.id, name: team.name},
+    kind: link.kind,
+    roleArn: link.roleArn,
+    awsAccountId: identity.accountId,
+    arn: identity.arn,
+    checkedAt: new Date().toISOString(),
+    quotas: await quotasOf(services, credentials, team, identity.accountId),
+    ...dryRun,
+  }
+}
+
+/**
+ * Each permission byo-s3 needs, through IAM's policy simulator, on resources named as byo-s3
+ * names them. The simulator needs iam:SimulatePrincipalPolicy on the principal; without it the
+ * answer says why nothing was checked.
+ */
+export async function checkPermissions(
+  services: Services,
+  credentials: AwsCredentials,
+  {
+    principalArn,
+    accountId,
+    bucketPrefix,
+  }: {principalArn: string; accountId: string; bucketPrefix: string},
+) {
   // The simulator matches real resource names against the policy's patterns, so one name of
   // each kind, as byo-s3 would make it, stands for all of them.
-  const bucket = `arn:aws:s3:::${link.bucketPrefix}`
+  const bucket = `arn:aws:s3:::${bucketPrefix}`
   const resources = {
     bucket: {pattern: `${bucket}-*`, example: `${bucket}-verify-example`},
     objects: {pattern: `${bucket}-*/*`, example: `${bucket}-verify-example/*`},
     user: {
-      pattern: `arn:aws:iam::${account}:user/byo-s3/*`,
-      example: `arn:aws:iam::${account}:user/byo-s3/byo-s3-verify-example`,
+      pattern: `arn:aws:iam::${accountId}:user/byo-s3/*`,
+      example: `arn:aws:iam::${accountId}:user/byo-s3/byo-s3-verify-example`,
     },
     account: {pattern: '*', example: '*'},
   }
 
-  const report = {
-    team: {id: team.id, name: team.name},
-    awsAccountId: account,
-    arn: identity.arn,
-    checkedAt: new Date().toISOString(),
-    quotas: await quotasOf(services, credentials, team, account),
-  }
   try {
     const permissions = []
-    for (const [group, actions] of Object.entries(NEEDED) as [keyof typeof NEEDED, string[]][]) {
+    for (const [group, actions] of Object.entries(LINK_ACTIONS) as [
+      ActionGroup,
+      readonly string[],
+    ][]) {
       const {pattern, example} = resources[group]
-      const results = await simulate(services, credentials, identity.arn, actions, example)
+      const results = await simulate(services, credentials, principalArn, actions, example)
       permissions.push(
         ...actions.map((action) => ({
           action,
           resource: pattern,
+          recommended: RECOMMENDED_ACTIONS.has(action),
           allowed:
             results.find((result) => result.EvalActionName === action)?.EvalDecision === 'allowed',
-          recommended: RECOMMENDED.has(action),
         })),
       )
     }
@@ -109,17 +92,9 @@ export async function verifyLink(services: Services, team: Team) {
     // `missing` keeps meaning "provisioning fails without these", as scripts read it.
     const missing = denied.filter((p) => !p.recommended).map((p) => p.action)
     const missingRecommended = denied.filter((p) => p.recommended).map((p) => p.action)
-    return {
-      ...report,
-      permissionsChecked: true,
-      reason: null,
-      permissions,
-      missing,
-      missingRecommended,
-    }
+    return {permissionsChecked: true, reason: null, permissions, missing, missingRecommended}
   } catch (error) {
     return {
-      ...report,
       permissionsChecked: false,
       reason: describeAwsError(error),
       permissions: [],
@@ -135,7 +110,7 @@ export async function verifyLink(services: Services, team: Team) {
  */
 async function quotasOf(
   services: Services,
-  credentials: ReturnType<typeof linkCredentials>,
+  credentials: AwsCredentials,
   team: Team,
   awsAccountId: string,
 ) {
@@ -170,15 +145,15 @@ function headroomOf(used: number | null, quota: number | null) {
 
 async function simulate(
   services: Services,
-  credentials: ReturnType<typeof linkCredentials>,
+  credentials: AwsCredentials,
   arn: string,
-  actions: string[],
+  actions: readonly string[],
   resource: string,
 ): Promise<EvaluationResult[]> {
   const reply = await services.aws.iam(credentials).send(
     new SimulatePrincipalPolicyCommand({
       PolicySourceArn: arn,
-      ActionNames: actions,
+      ActionNames: [...actions],
       ResourceArns: [resource],
       MaxItems: 1000,
     }),

@@ -5,7 +5,7 @@ import {
   paginateListAccessKeys,
 } from '@aws-sdk/client-iam'
 
-import type {AwsCredentials} from './clients.js'
+import type {AwsKeyPair} from './clients.js'
 import {isAwsError} from './service-errors.js'
 
 /** The ids of every access key the user holds, active or not. */
@@ -34,7 +34,7 @@ export async function deleteAccessKey(
 }
 
 /** Issues a new key for the user. Its secret is in this answer only; AWS never shows it again. */
-export async function issueAccessKey(iam: IAMClient, userName: string): Promise<AwsCredentials> {
+export async function issueAccessKey(iam: IAMClient, userName: string): Promise<AwsKeyPair> {
   const {AccessKey: key} = await iam.send(new CreateAccessKeyCommand({UserName: userName}))
   if (!key?.AccessKeyId || !key.SecretAccessKey) {
     throw new Error(`CreateAccessKey for ${userName} answered without a key`)

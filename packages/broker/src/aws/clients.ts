@@ -3,58 +3,125 @@ import {createHash} from 'node:crypto'
 import {IAMClient} from '@aws-sdk/client-iam'
 import {S3Client} from '@aws-sdk/client-s3'
 import {STSClient} from '@aws-sdk/client-sts'
+import {fromNodeProviderChain, fromTemporaryCredentials} from '@aws-sdk/credential-providers'
+import {doesIdentityRequireRefresh, isIdentityExpired, memoizeIdentityProvider} from '@smithy/core'
 
-/** An access key pair of the IAM identity a team linked. */
-export interface AwsCredentials {
+type AwsCredentialIdentityProvider = ReturnType<typeof fromNodeProviderChain>
+type AwsCredentialIdentity = Awaited<ReturnType<AwsCredentialIdentityProvider>>
+
+/** An access key pair: of the IAM identity a team linked, or of an app's own IAM user. */
+export interface AwsKeyPair {
   readonly accessKeyId: string
   readonly secretAccessKey: string
 }
+
+/** A role in a team's account that the broker assumes with its own identity. */
+export interface AwsRole {
+  readonly roleArn: string
+  /** The team's External ID, which the role's trust policy requires. */
+  readonly externalId: string
+  /** Shown in the team's CloudTrail, so it names byo-s3 and the team. */
+  readonly sessionName: string
+}
+
+/** How the broker reaches an AWS account: with a key pair, or by assuming a role. */
+export type AwsCredentials = AwsKeyPair | AwsRole
 
 export interface AwsSettings {
   endpoints: {s3?: string; iam?: string; sts?: string}
   forcePathStyle: boolean
   timeoutMs?: number
   maxAttempts?: number
+  /** The broker's own identity, which assumes teams' roles; the SDK's default chain when unset. */
+  brokerCredentials?: AwsCredentialIdentityProvider
 }
 
 export interface AwsClients {
   s3(credentials: AwsCredentials, region: string): S3Client
   iam(credentials: AwsCredentials): IAMClient
   sts(credentials: AwsCredentials): STSClient
+  /**
+   * The role's session credentials: assumed now, or the cached session while it has more than
+   * five minutes left. Every client of the role shares that one session.
+   */
+  assumeRole(role: AwsRole): Promise<AwsCredentialIdentity>
+  /** STS as the broker itself, never as a team: for its own identity and for trust checks. */
+  brokerSts(): STSClient
   destroy(): void
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000
 const DEFAULT_MAX_ATTEMPTS = 3
-// IAM is global and STS is called only for GetCallerIdentity; both are signed for us-east-1.
+// IAM is global and STS is called only for GetCallerIdentity and AssumeRole; both are signed for
+// us-east-1.
 const GLOBAL_REGION = 'us-east-1'
 const MAX_CACHED_CLIENTS = 200
+// An hour is the longest session every role allows without raising its maximum.
+const ROLE_SESSION_SECONDS = 3600
 
 type Destroyable = {destroy(): void}
 
 /**
- * Builds SDK clients that use only the credentials handed to them, never the environment or the
- * default provider chain, so one team's account can never be reached with another's identity.
+ * Builds SDK clients that use only the credentials handed to them. A key pair is used as it is,
+ * never the environment or the default provider chain, so one team's account can never be
+ * reached with another's identity. A role is assumed with the broker's own identity (the only
+ * thing that comes from the environment) and the team's External ID.
  */
 export function createAwsClients(settings: AwsSettings): AwsClients {
   const cache = new Map<string, Destroyable>()
+  const sessions = new Map<string, AwsCredentialIdentityProvider>()
   const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  const brokerCredentials = settings.brokerCredentials ?? fromNodeProviderChain()
+  const transport = {
+    maxAttempts: settings.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    requestHandler: {
+      connectionTimeout: timeoutMs,
+      requestTimeout: timeoutMs,
+      throwOnRequestTimeout: true,
+    },
+  }
 
   function baseConfig(credentials: AwsCredentials, region: string, endpoint: string | undefined) {
     return {
       region,
-      credentials: {
-        accessKeyId: credentials.accessKeyId,
-        secretAccessKey: credentials.secretAccessKey,
-      },
-      maxAttempts: settings.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-      requestHandler: {
-        connectionTimeout: timeoutMs,
-        requestTimeout: timeoutMs,
-        throwOnRequestTimeout: true,
-      },
+      credentials: isRole(credentials)
+        ? roleSession(credentials)
+        : {accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey},
+      ...transport,
       ...(endpoint ? {endpoint} : {}),
     }
+  }
+
+  // fromTemporaryCredentials calls AssumeRole each time it is asked and leaves caching to the
+  // client holding it; memoizing it here lets a team's S3, IAM and STS clients share one session,
+  // renewed when less than five minutes of it are left.
+  function roleSession(role: AwsRole): AwsCredentialIdentityProvider {
+    const key = sessionKey(role)
+    const hit = sessions.get(key)
+    if (hit) return hit
+
+    const provider = fromTemporaryCredentials({
+      params: {
+        RoleArn: role.roleArn,
+        ExternalId: role.externalId,
+        RoleSessionName: role.sessionName,
+        DurationSeconds: ROLE_SESSION_SECONDS,
+      },
+      masterCredentials: brokerCredentials,
+      clientConfig: {
+        region: GLOBAL_REGION,
+        ...transport,
+        ...(settings.endpoints.sts ? {endpoint: settings.endpoints.sts} : {}),
+      },
+    })
+    const session = memoizeIdentityProvider(
+      provider,
+      isIdentityExpired,
+      doesIdentityRequireRefresh,
+    )!
+    sessions.set(key, session)
+    while (sessions.size > MAX_CACHED_CLIENTS) sessions.delete(sessions.keys().next().value!)
+    return session
   }
 
   function cached<T extends Destroyable>(key: string, build: () => T): T {
@@ -96,19 +163,38 @@ export function createAwsClients(settings: AwsSettings): AwsClients {
       cached(cacheKey('sts', credentials, GLOBAL_REGION), () => {
         return new STSClient(baseConfig(credentials, GLOBAL_REGION, endpoints.sts))
       }),
+    assumeRole: (role) => roleSession(role)(),
+    brokerSts: () =>
+      cached('sts:broker', () => {
+        return new STSClient({
+          region: GLOBAL_REGION,
+          credentials: brokerCredentials,
+          ...transport,
+          ...(endpoints.sts ? {endpoint: endpoints.sts} : {}),
+        })
+      }),
     destroy() {
       for (const client of cache.values()) client.destroy()
       cache.clear()
+      sessions.clear()
     },
   }
 }
 
-// Hashing keeps the secret out of the map's keys and avoids comparing secrets directly.
+export function isRole(credentials: AwsCredentials): credentials is AwsRole {
+  return 'roleArn' in credentials
+}
+
+function sessionKey(role: AwsRole): string {
+  return [role.roleArn, role.externalId, role.sessionName].join('\0')
+}
+
+// Hashing keeps the secret out of the map's keys and avoids comparing secrets directly. A role's
+// clients are keyed apart from any key pair's, by what selects its session.
 function cacheKey(service: string, credentials: AwsCredentials, region: string): string {
-  const identity = createHash('sha256')
-    .update(credentials.accessKeyId)
-    .update('\0')
-    .update(credentials.secretAccessKey)
-    .digest('base64url')
+  const parts = isRole(credentials)
+    ? ['role', sessionKey(credentials)]
+    : ['keys', credentials.accessKeyId, credentials.secretAccessKey]
+  const identity = createHash('sha256').update(parts.join('\0')).digest('base64url')
   return `${service}:${region}:${identity}`
 }

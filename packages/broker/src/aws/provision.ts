@@ -1,5 +1,5 @@
 import {type BucketRef, type BucketTagging, createBucket, secureBucket} from './bucket-setup.js'
-import type {AwsClients, AwsCredentials} from './clients.js'
+import type {AwsClients, AwsCredentials, AwsKeyPair} from './clients.js'
 import {createAccessKey, createUser, putUserPolicy, type UserRequest} from './user-setup.js'
 
 export {createBucket, secureBucket} from './bucket-setup.js'
@@ -17,7 +17,7 @@ export async function provisionBucketAndUser(
   clients: AwsClients,
   credentials: AwsCredentials,
   request: ProvisionRequest,
-): Promise<AwsCredentials> {
+): Promise<AwsKeyPair> {
   await createBucket(clients, credentials, request)
   await secureBucket(clients, credentials, request)
   await createUser(clients, credentials, request)

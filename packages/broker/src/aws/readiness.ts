@@ -1,11 +1,11 @@
 import {ListObjectsV2Command, type S3Client} from '@aws-sdk/client-s3'
 
-import type {AwsClients, AwsCredentials} from './clients.js'
+import type {AwsClients, AwsKeyPair} from './clients.js'
 import {describeAwsError, httpStatusOf, isAwsError, isTransientAwsError} from './service-errors.js'
 
 /** Where S3 clients come from: the broker's client cache, or any function building one. */
 export type S3ClientSource =
-  Pick<AwsClients, 's3'> | ((credentials: AwsCredentials, region: string) => S3Client)
+  Pick<AwsClients, 's3'> | ((credentials: AwsKeyPair, region: string) => S3Client)
 
 export interface ReadinessOptions {
   /** Successes in a row that count as ready; front ends learn of a new key at different times. */
@@ -43,7 +43,7 @@ export class KeyNotReadyError extends Error {
  */
 export async function waitUntilKeyWorks(
   clients: S3ClientSource,
-  appCredentials: AwsCredentials,
+  appCredentials: AwsKeyPair,
   bucket: {bucketName: string; region: string},
   options: ReadinessOptions = {},
 ): Promise<number> {

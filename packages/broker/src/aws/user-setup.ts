@@ -1,7 +1,7 @@
 import {CreateUserCommand, PutUserPolicyCommand} from '@aws-sdk/client-iam'
 
 import {issueAccessKey} from './access-keys.js'
-import type {AwsClients, AwsCredentials} from './clients.js'
+import type {AwsClients, AwsCredentials, AwsKeyPair} from './clients.js'
 import {appPolicyFor} from './policy.js'
 import {isAwsError} from './service-errors.js'
 import {resourceTagsFor} from './tags.js'
@@ -69,7 +69,7 @@ export async function createAccessKey(
   clients: AwsClients,
   credentials: AwsCredentials,
   {iamUserName}: {iamUserName: string},
-): Promise<AwsCredentials> {
+): Promise<AwsKeyPair> {
   const iam = clients.iam(credentials)
   await deleteAccessKeys(iam, iamUserName)
 

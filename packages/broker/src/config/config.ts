@@ -5,6 +5,8 @@ import {environmentSchema, type Environment, requiredInProduction} from './schem
 export interface AwsSettings {
   endpoints: {s3?: string; iam?: string; sts?: string}
   forcePathStyle: boolean
+  /** What teams' trust policies name; unset, the broker asks STS who it is. */
+  brokerPrincipalArn?: string
 }
 
 export interface Config {
@@ -74,6 +76,7 @@ export function loadConfig(
         sts: vars.AWS_ENDPOINT_URL_STS ?? vars.AWS_ENDPOINT_URL,
       },
       forcePathStyle: vars.S3_FORCE_PATH_STYLE,
+      brokerPrincipalArn: vars.BROKER_AWS_PRINCIPAL_ARN,
     },
     rotationOverlapMinutes: vars.ROTATION_OVERLAP_MINUTES,
     logLevel: vars.LOG_LEVEL,

@@ -21,6 +21,10 @@ export const environmentSchema = {
     AWS_ENDPOINT_URL_IAM: httpUrl,
     AWS_ENDPOINT_URL_STS: httpUrl,
     S3_FORCE_PATH_STYLE: {type: 'boolean', default: false},
+    BROKER_AWS_PRINCIPAL_ARN: {
+      type: 'string',
+      pattern: '^arn:aws[a-z-]*:(iam::\\d{12}:(role|user)/[\\x21-\\x7e]+|iam::\\d{12}:root)$',
+    },
     // Heroku asks partners to keep an old credential working for an hour or two after a change.
     ROTATION_OVERLAP_MINUTES: {
       type: 'number',
@@ -52,6 +56,7 @@ export interface Environment {
   AWS_ENDPOINT_URL_IAM?: string
   AWS_ENDPOINT_URL_STS?: string
   S3_FORCE_PATH_STYLE: boolean
+  BROKER_AWS_PRINCIPAL_ARN?: string
   ROTATION_OVERLAP_MINUTES: number
   LOG_LEVEL: string
 }

@@ -28,7 +28,7 @@ import type {PoolClient} from 'pg'
 import {checkAdoptableBucket} from '../aws/bucket-adopt.js'
 import {createBucket, secureBucket} from '../aws/bucket-setup.js'
 import {DEFAULT_BUCKET_SETTINGS} from '../aws/bucket-settings.js'
-import type {AwsCredentials} from '../aws/clients.js'
+import type {AwsCredentials, AwsKeyPair} from '../aws/clients.js'
 import {deleteUser, deprovisionBucketAndUser} from '../aws/deprovision.js'
 import {verifyBucketSettings} from '../aws/bucket-verify.js'
 import {waitUntilKeyWorks} from '../aws/readiness.js'
@@ -265,7 +265,7 @@ function stepRunner(services: Services, db: PoolClient, resource: Resource, log:
   }
 }
 
-function appCredentials(services: Services, resource: Resource): AwsCredentials {
+function appCredentials(services: Services, resource: Resource): AwsKeyPair {
   return {
     accessKeyId: resource.appAccessKeyId!,
     secretAccessKey: services.config.keyRing.unseal(resource.appSecretAccessKeySealed!),

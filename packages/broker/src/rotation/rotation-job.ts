@@ -34,7 +34,7 @@ import type {IAMClient} from '@aws-sdk/client-iam'
 import type {FastifyBaseLogger as Logger} from 'fastify'
 import type {PoolClient} from 'pg'
 import {deleteAccessKey, issueAccessKey, listAccessKeyIds} from '../aws/access-keys.js'
-import type {AwsCredentials} from '../aws/clients.js'
+import type {AwsCredentials, AwsKeyPair} from '../aws/clients.js'
 import {waitUntilKeyWorks} from '../aws/readiness.js'
 import {BrokerError} from '../errors.js'
 import {withPartnerToken} from '../heroku/partner-token.js'
@@ -132,7 +132,7 @@ async function rotationSteps(
   const iam = services.aws.iam(await teamCredentials(services, db, resource))
   const userName = resource.iamUserName!
   const oldKeyId = rotation.oldAccessKeyId!
-  const newKey = (): AwsCredentials => ({
+  const newKey = (): AwsKeyPair => ({
     accessKeyId: rotation.newAccessKeyId!,
     secretAccessKey: keyRing.unseal(rotation.newSecretAccessKeySealed!),
   })
@@ -287,7 +287,7 @@ async function setAppKey(
   services: Services,
   db: PoolClient,
   resource: Resource,
-  key: AwsCredentials,
+  key: AwsKeyPair,
 ): Promise<void> {
   const vars = configVarsFor({...bucketOf(resource), ...key})
   await withPartnerToken(services, db, resource, (token) =>

@@ -1,3 +1,5 @@
+import {randomBytes} from 'node:crypto'
+
 import {DEFAULT_BUCKET_PREFIX} from '../aws/bucket-name.js'
 import type {TeamPolicy} from '../provisioning/team-policy.js'
 import type {Queryable} from './db.js'
@@ -15,12 +17,18 @@ export interface LinkSettings extends TeamPolicy {
   bucketPrefix: string
 }
 
-export interface TeamLink {
+/** How the broker reaches the team's account: an IAM user's keys, or a role it assumes. */
+export type LinkKind = 'keys' | 'role'
+
+/** A link holds keys or names a role, never both; switching kinds drops the other's values. */
+export type LinkCredentials =
+  | {kind: 'keys'; accessKeyId: string; secretAccessKeySealed: string; roleArn: null}
+  | {kind: 'role'; roleArn: string; accessKeyId: null; secretAccessKeySealed: null}
+
+interface TeamLinkFields {
   teamId: string
   teamName: string
   awsAccountId: string
-  accessKeyId: string
-  secretAccessKeySealed: string
   linkedById: string
   linkedByEmail: string
   onDeprovision: OnDeprovision
@@ -30,25 +38,38 @@ export interface TeamLink {
   allowAdopt: boolean
   forbiddenOptions: string[]
   forcedOptions: Record<string, string>
+  /** The team's External ID, which a role link presents; kept while the team links keys. */
+  externalId: string | null
   createdAt: Date
   updatedAt: Date
 }
 
+export type TeamLink = TeamLinkFields & LinkCredentials
+
 const columns = `
-  team_id as "teamId", team_name as "teamName", aws_account_id as "awsAccountId",
-  access_key_id as "accessKeyId", secret_access_key_sealed as "secretAccessKeySealed",
+  team_id as "teamId", team_name as "teamName", aws_account_id as "awsAccountId", kind,
+  role_arn as "roleArn", access_key_id as "accessKeyId", secret_access_key_sealed as "secretAccessKeySealed",
   linked_by_id as "linkedById", linked_by_email as "linkedByEmail",
   on_deprovision as "onDeprovision", default_region as "defaultRegion",
   bucket_prefix as "bucketPrefix", allow_public as "allowPublic",
   allow_adopt as "allowAdopt", forbidden_options as "forbiddenOptions", forced_options as "forcedOptions",
+  (select external_id from team_external_ids e where e.team_id = team_links.team_id)
+    as "externalId",
   created_at as "createdAt", updated_at as "updatedAt"`
 
-export type NewTeamLink = Omit<TeamLink, 'createdAt' | 'updatedAt' | keyof LinkSettings> & {
-  /** A setting left unset takes its default on a new link and stays as it was on an existing one. */
-  settings?: Partial<LinkSettings>
-}
+export type NewTeamLink = Omit<
+  TeamLinkFields,
+  'createdAt' | 'updatedAt' | 'externalId' | keyof LinkSettings
+> &
+  LinkCredentials & {
+    /** A setting left unset takes its default on a new link and stays as it was on an existing one. */
+    settings?: Partial<LinkSettings>
+  }
 
-/** Creates the team's link or replaces its credentials; `created` tells which happened. */
+/**
+ * Creates the team's link or replaces its credentials; `created` tells which happened. Linking a
+ * role drops the stored secret, and linking keys forgets the role.
+ */
 export async function saveTeamLink(
   db: Queryable,
   link: NewTeamLink,
@@ -57,12 +78,13 @@ export async function saveTeamLink(
     db,
     `insert into team_links (team_id, team_name, aws_account_id, access_key_id,
        secret_access_key_sealed, linked_by_id, linked_by_email, on_deprovision, default_region,
-       bucket_prefix, allow_public, forbidden_options, forced_options, allow_adopt)
+       bucket_prefix, allow_public, forbidden_options, forced_options, allow_adopt, kind, role_arn)
      values ($1, $2, $3, $4, $5, $6, $7, coalesce($8, 'delete'), $9, coalesce($10, $12),
        coalesce($13::boolean, false), coalesce($14::text[], '{}'), coalesce($15::jsonb, '{}'),
-       coalesce($16::boolean, false))
+       coalesce($16::boolean, false), $17, $18)
      on conflict (team_id) do update set
        team_name = excluded.team_name, aws_account_id = excluded.aws_account_id,
+       kind = excluded.kind, role_arn = excluded.role_arn,
        access_key_id = excluded.access_key_id,
        secret_access_key_sealed = excluded.secret_access_key_sealed,
        linked_by_id = excluded.linked_by_id, linked_by_email = excluded.linked_by_email,
@@ -88,6 +110,8 @@ export async function saveTeamLink(
       link.settings !== undefined && 'defaultRegion' in link.settings,
       DEFAULT_BUCKET_PREFIX,
       ...policyValues(link.settings ?? {}),
+      link.kind,
+      link.roleArn,
     ],
   )
   const {created, ...saved} = row!
@@ -151,4 +175,37 @@ export function findTeamLinks(db: Queryable, teamIds: string[]): Promise<TeamLin
 export async function deleteTeamLink(db: Queryable, teamId: string): Promise<boolean> {
   const result = await db.query('delete from team_links where team_id = $1', [teamId])
   return (result.rowCount ?? 0) > 0
+}
+
+/**
+ * The team's External ID, made on first use: 32 random bytes in hex (AWS takes up to 1,224
+ * characters). It changes only when an admin asks with `renew`, since the trust policy of the
+ * team's role names it.
+ */
+export async function teamExternalId(
+  db: Queryable,
+  teamId: string,
+  {renew = false}: {renew?: boolean} = {},
+): Promise<string> {
+  const fresh = randomBytes(32).toString('hex')
+  const row = await queryOne<{externalId: string}>(
+    db,
+    `insert into team_external_ids (team_id, external_id) values ($1, $2)
+     on conflict (team_id) do update set
+       external_id = case when $3 then excluded.external_id else team_external_ids.external_id end,
+       created_at = case when $3 then now() else team_external_ids.created_at end
+     returning external_id as "externalId"`,
+    [teamId, fresh, renew],
+  )
+  return row!.externalId
+}
+
+/** The team's External ID if one was ever made; linking a role needs it. */
+export async function findTeamExternalId(db: Queryable, teamId: string): Promise<string | null> {
+  const row = await queryOne<{externalId: string}>(
+    db,
+    'select external_id as "externalId" from team_external_ids where team_id = $1',
+    [teamId],
+  )
+  return row?.externalId ?? null
 }

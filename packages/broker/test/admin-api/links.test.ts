@@ -45,8 +45,8 @@ describe('Admin API: reading and removing links', () => {
 
     expect(response.statusCode).to.equal(200)
     expect(response.json()).to.deep.equal([
-      {team: TEAM, role: 'admin', linked: true, awsAccountId: ACCOUNT_ID},
-      {team: other, role: 'member', linked: false, awsAccountId: null},
+      {team: TEAM, role: 'admin', linked: true, kind: 'keys', awsAccountId: ACCOUNT_ID},
+      {team: other, role: 'member', linked: false, kind: null, awsAccountId: null},
     ])
   })
 
@@ -62,7 +62,9 @@ describe('Admin API: reading and removing links', () => {
     expect(response.statusCode).to.equal(200)
     expect(response.json()).to.include({
       awsAccountId: ACCOUNT_ID,
+      kind: 'keys',
       accessKeyId: 'AKIA************MPLE',
+      roleArn: null,
     })
     expect(response.json()).not.to.have.property('secretAccessKeySealed')
   })

@@ -52,7 +52,23 @@ describe('configuration', () => {
     expect(config.aws).to.deep.equal({
       endpoints: {s3: undefined, iam: undefined, sts: undefined},
       forcePathStyle: false,
+      brokerPrincipalArn: undefined,
     })
+  })
+
+  it('takes the broker’s principal for trust policies, and refuses what is not one', () => {
+    const arn = 'arn:aws:iam::444455556666:role/service/byo-s3-broker'
+
+    expect(
+      loadConfig({...production, BROKER_AWS_PRINCIPAL_ARN: arn}).aws.brokerPrincipalArn,
+    ).to.equal(arn)
+    const error = errorOf(() =>
+      loadConfig({
+        ...production,
+        BROKER_AWS_PRINCIPAL_ARN: 'arn:aws:sts::444455556666:assumed-role/x/y',
+      }),
+    )
+    expect(error.message).to.contain('BROKER_AWS_PRINCIPAL_ARN must match pattern')
   })
 
   it('names every missing production secret at once', () => {
@@ -101,6 +117,7 @@ describe('configuration', () => {
         sts: 'http://127.0.0.1:4566',
       },
       forcePathStyle: true,
+      brokerPrincipalArn: undefined,
     })
   })
 

@@ -10,8 +10,14 @@ export type Team = {id: string; name: string}
 
 export type OnDeprovision = 'delete' | 'retain'
 
+export type LinkKind = 'keys' | 'role'
+
 export type Link = {
-  accessKeyId: string
+  /** Masked; null for a role link. */
+  accessKeyId: null | string
+  /** Older brokers leave it out: their links all hold keys. */
+  kind?: LinkKind
+  roleArn?: null | string
   awsAccountId: string
   linkedAt: string
   linkedBy: string
@@ -30,7 +36,16 @@ export type Link = {
   team: Team
 }
 
-export type LinkResult = Link & {created: boolean}
+/** The permission dry run: what provisioning needs, each checked with IAM's simulator. */
+export type DryRun = {
+  missing: string[]
+  permissions: PermissionCheck[]
+  permissionsChecked: boolean
+  reason: null | string
+}
+
+/** A role link comes back with its permissions checked. */
+export type LinkResult = Link & {created: boolean; verification?: DryRun}
 
 export type LinkInfo = Link & {
   bucketCount: number
@@ -52,6 +67,7 @@ export type Bucket = {
 
 export type TeamLink = {
   awsAccountId: null | string
+  kind?: LinkKind | null
   linked: boolean
   role: null | string
   team: Team
@@ -76,20 +92,32 @@ export type QuotaCheck = {
   reason: null | string
 }
 
-export type VerifyResult = {
+export type VerifyResult = DryRun & {
   arn: string
   awsAccountId: string
   checkedAt: string
-  missing: string[]
   missingRecommended?: string[]
-  permissions: PermissionCheck[]
   quotas?: QuotaCheck
-  permissionsChecked: boolean
-  reason: null | string
+  kind?: LinkKind
+  roleArn?: null | string
   team: Team
 }
 
 export type AwsCredentials = {accessKeyId: string; secretAccessKey: string}
+
+/** What the admin creates in AWS before linking a role; the broker builds every part. */
+export type RoleSetup = {
+  brokerPrincipalArn: string
+  cloudFormation: Record<string, unknown>
+  externalId: string
+  linkedRoleArn: null | string
+  permissionsPolicy: Record<string, unknown>
+  renewed: boolean
+  roleName: string
+  rolePath: string
+  team: Team
+  trustPolicy: Record<string, unknown>
+}
 
 /** A link's settings as the broker takes them; `region: null` goes back to each app's region. */
 export type LinkSettings = {
@@ -139,8 +167,17 @@ export class BrokerClient {
     return this.request('PATCH', `/admin/teams/${encodeURIComponent(team)}/link`, settings)
   }
 
-  async putLink(team: string, settings: AwsCredentials & LinkSettings): Promise<LinkResult> {
+  async putLink(
+    team: string,
+    settings: (AwsCredentials | {roleArn: string}) & LinkSettings,
+  ): Promise<LinkResult> {
     return this.request('PUT', `/admin/teams/${encodeURIComponent(team)}/link`, settings)
+  }
+
+  /** The role to create for the team; `newExternalId` replaces the External ID it trusts. */
+  async roleSetup(team: string, newExternalId: boolean): Promise<RoleSetup> {
+    const body = newExternalId ? {newExternalId} : {}
+    return this.request('POST', `/admin/teams/${encodeURIComponent(team)}/role-setup`, body)
   }
 
   /** Has the broker try the team's AWS keys now and simulate each permission provisioning needs. */

@@ -1,14 +1,19 @@
-import type {Link, LinkInfo, LinkResult, TeamLink} from './broker.js'
+import type {Link, LinkInfo, LinkKind, LinkResult, TeamLink} from './broker.js'
 import {color, printHeader, printObject, printTable} from './output.js'
 
 export function linkedMessage(link: LinkResult): string {
-  const {accessKeyId, awsAccountId, created, team} = link
+  const {awsAccountId, created, team} = link
   if (!created) {
-    return `Updated the link of team ${color.team(team.name)} to AWS account ${awsAccountId} (access key ${accessKeyId}). ${settingsSentence(link)}`
+    return `Updated the link of team ${color.team(team.name)} to AWS account ${awsAccountId} (${credentialsOf(link)}). ${settingsSentence(link)}`
   }
 
   const next = color.code('heroku addons:create byo-s3')
-  return `Linked team ${color.team(team.name)} to AWS account ${awsAccountId}. ${settingsSentence(link)} Developers can now run ${next}.`
+  const through = link.kind === 'role' ? ` through role ${link.roleArn}` : ''
+  return `Linked team ${color.team(team.name)} to AWS account ${awsAccountId}${through}. ${settingsSentence(link)} Developers can now run ${next}.`
+}
+
+function credentialsOf(link: Link): string {
+  return link.kind === 'role' ? `role ${link.roleArn}` : `access key ${link.accessKeyId}`
 }
 
 /** What the link's settings mean for the next add-on, in one to three sentences. */
@@ -50,8 +55,14 @@ export function printLinks(links: TeamLink[]): void {
     {get: (link) => link.team.name, header: 'Team'},
     {get: (link) => link.role ?? '', header: 'Role'},
     {get: (link) => (link.linked ? 'yes' : 'no'), header: 'Linked'},
+    {get: (link) => kindName(link.kind), header: 'Kind'},
     {get: (link) => link.awsAccountId ?? '', header: 'AWS Account'},
   ])
+}
+
+function kindName(kind: LinkKind | null | undefined): string {
+  if (kind === 'role') return 'IAM role'
+  return kind === 'keys' ? 'access keys' : ''
 }
 
 function forcedOptionsText(forced: Record<string, string>): string {
@@ -64,6 +75,8 @@ export function printLinkInfo(link: LinkInfo): void {
   printObject({
     Team: link.team.name,
     'AWS Account': link.awsAccountId,
+    Kind: kindName(link.kind ?? 'keys'),
+    Role: link.roleArn,
     'Access Key': link.accessKeyId,
     Region: link.region ?? "each app's own region",
     'Bucket Names': bucketNamePattern(link),

@@ -12,6 +12,8 @@ import {BROKER, runAsCli, SECRET} from '../helpers/run.js'
 
 type Method = 'DELETE' | 'GET' | 'POST' | 'PUT'
 
+const ROLE_ARN = 'arn:aws:iam::111122223333:role/byo-s3/byo-s3-acme'
+
 type CommandUnderTest = {
   id: string
   Cmd: Parameters<typeof runAsCli>[0]
@@ -42,6 +44,19 @@ const commands: CommandUnderTest[] = [
     argv: ['--team', 'acme', '--access-key-id', 'AKIAIOSFODNN7EXAMPLE', '--secret-stdin'],
     request: {method: 'PUT', path: '/admin/teams/acme/link'},
     progress: 'Linking team acme to AWS',
+  },
+  {
+    id: 'byo-s3:link --role-arn',
+    Cmd: Link,
+    argv: ['--team', 'acme', '--role-arn', ROLE_ARN],
+    request: {method: 'PUT', path: '/admin/teams/acme/link'},
+    progress: `Linking team acme to AWS through role ${ROLE_ARN}`,
+  },
+  {
+    id: 'byo-s3:link --print-role-setup',
+    Cmd: Link,
+    argv: ['--team', 'acme', '--print-role-setup'],
+    request: {method: 'POST', path: '/admin/teams/acme/role-setup'},
   },
   {
     id: 'byo-s3:links',
@@ -275,6 +290,80 @@ describe('heroku byo-s3:link with a flag value it rejects', function () {
     expect(exitCode).to.equal(2)
     expect(stderr).to.equal(
       ' ›   Error: Expected --on-deprovision=archive to be one of: delete, retain. See more help with --help.\n',
+    )
+  })
+})
+
+describe('heroku byo-s3:link with flags that do not go together', function () {
+  const refusals: [string, string[], string][] = [
+    [
+      'a role and keys',
+      ['--role-arn', ROLE_ARN, '--access-key-id', 'AKIAIOSFODNN7EXAMPLE', '--secret-stdin'],
+      "Pass either --role-arn or --access-key-id with its secret, not both: a team links an IAM role or an IAM user's keys.",
+    ],
+    [
+      'a role and --secret-stdin',
+      ['--role-arn', ROLE_ARN, '--secret-stdin'],
+      "Pass either --role-arn or --access-key-id with its secret, not both: a team links an IAM role or an IAM user's keys.",
+    ],
+    [
+      'printing the role setup and linking',
+      ['--print-role-setup', '--role-arn', ROLE_ARN, '--region', 'eu-west-1'],
+      '--print-role-setup only prints the role to create and links nothing, so it does not take --role-arn, --region. Run it alone, then link with --role-arn.',
+    ],
+    [
+      'a new External ID without printing the role setup',
+      ['--new-external-id', '--confirm', 'acme'],
+      '--new-external-id, --confirm goes with --print-role-setup. Add it to print the role setup.',
+    ],
+    [
+      'a format without printing the role setup',
+      ['--role-arn', ROLE_ARN, '--format', 'cloudformation'],
+      '--format goes with --print-role-setup. Add it to print the role setup.',
+    ],
+  ]
+
+  for (const [what, flags, message] of refusals) {
+    it(`exits 2 with one line for ${what}, and sends the broker nothing`, async function () {
+      let result: Awaited<ReturnType<typeof runAsCli>> | undefined
+      terminal.readStdin = async () => `${SECRET}\n`
+
+      const requests = await requestsDuring(async () => {
+        result = await runAsCli(Link, ['--team', 'acme', ...flags])
+      })
+
+      expect(requests).to.deep.equal([])
+      expect(result?.exitCode).to.equal(2)
+      expect(result?.stderr).to.equal(` ›   Error: ${message}\n`)
+      expect(result?.stdout).to.equal('')
+    })
+  }
+
+  it('exits 2 naming what a role ARN looks like for a malformed --role-arn', async function () {
+    const {exitCode, stderr} = await runAsCli(Link, [
+      '--team',
+      'acme',
+      '--role-arn',
+      'arn:aws:iam::111122223333:user/linker',
+    ])
+
+    expect(exitCode).to.equal(2)
+    expect(stderr).to.equal(
+      ' ›   Error: --role-arn takes the ARN of an IAM role, like arn:aws:iam::111122223333:role/byo-s3/byo-s3-acme; "arn:aws:iam::111122223333:user/linker" is not one. Copy it from the IAM console or the stack\'s RoleArn output. See more help with --help.\n',
+    )
+  })
+
+  it('exits 2 with one line when a new External ID is not confirmed and there is no terminal', async function () {
+    let result: Awaited<ReturnType<typeof runAsCli>> | undefined
+
+    const requests = await requestsDuring(async () => {
+      result = await runAsCli(Link, ['--team', 'acme', '--print-role-setup', '--new-external-id'])
+    })
+
+    expect(requests).to.deep.equal([])
+    expect(result?.exitCode).to.equal(2)
+    expect(result?.stderr).to.equal(
+      ' ›   Error: Replacing the External ID of team acme needs a confirmation and stdin is not a terminal. Pass --confirm acme.\n',
     )
   })
 })

@@ -54,7 +54,7 @@ describe('the plugin in the real Heroku CLI', function () {
     expect(stdout).to.match(/byo-s3:link\s+link a Heroku Team/)
     expect(stdout).to.match(/byo-s3:links\s+list your teams/)
     expect(stdout).to.match(/byo-s3:unlink\s+unlink a Heroku Team/)
-    expect(stdout).to.match(/byo-s3:verify\s+check a team's AWS keys now/)
+    expect(stdout).to.match(/byo-s3:verify\s+check a team's AWS keys or role now/)
   })
 
   it('lists byo-s3:credentials:rotate under the byo-s3:credentials topic', async function () {

@@ -88,8 +88,12 @@ describe('the commands in the real Heroku CLI, against a local broker', function
   it('lists each team with the role, whether it is linked and the AWS account', async function () {
     const {stdout} = await heroku(['byo-s3:links'])
 
-    expect(stdout).to.match(new RegExp(`bench-team\\s+admin\\s+yes\\s+${ACCOUNT_ID}`))
-    expect(stdout).to.match(new RegExp(`bench-labs\\s+admin\\s+yes\\s+${ACCOUNT_ID}`))
+    expect(stdout).to.match(
+      new RegExp(`bench-team\\s+admin\\s+yes\\s+access keys\\s+${ACCOUNT_ID}`),
+    )
+    expect(stdout).to.match(
+      new RegExp(`bench-labs\\s+admin\\s+yes\\s+access keys\\s+${ACCOUNT_ID}`),
+    )
     expect(stdout).to.match(/bench-viewers\s+member\s+no/)
   })
 
@@ -100,6 +104,7 @@ describe('the commands in the real Heroku CLI, against a local broker', function
       team: TEAM,
       role: 'admin',
       linked: true,
+      kind: 'keys',
       awsAccountId: ACCOUNT_ID,
     })
     expect(links).to.have.length(3)

@@ -8,7 +8,7 @@ import {color, printJson} from '../../lib/output.js'
 
 export default class Info extends ByoS3Command {
   static override description =
-    "show a team's AWS link: account, key, settings, who linked it and how many buckets it has"
+    "show a team's AWS link: account, key or role, settings, who linked it and how many buckets it has"
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> --team acme',

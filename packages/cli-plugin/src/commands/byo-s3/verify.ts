@@ -8,7 +8,7 @@ import {color, printJson} from '../../lib/output.js'
 
 export default class Verify extends ByoS3Command {
   static override description =
-    "check a team's AWS keys now and list each permission provisioning needs"
+    "check a team's AWS keys or role now and list each permission provisioning needs"
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> --team acme',
@@ -37,12 +37,12 @@ export default class Verify extends ByoS3Command {
 
     for (const line of verifyLines(result)) this.log(line)
     if (!result.permissionsChecked) {
-      this.log(notCheckedMessage(result.reason))
+      this.log(notCheckedMessage(result.reason, result.kind))
       return
     }
 
     const recommended = result.missingRecommended ?? []
     if (recommended.length > 0) this.log(recommendedMessage(recommended))
-    if (result.missing.length > 0) throw missingError(result.missing)
+    if (result.missing.length > 0) throw missingError(result.missing, result.kind)
   }
 }

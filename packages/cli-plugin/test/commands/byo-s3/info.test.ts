@@ -48,6 +48,7 @@ describe('heroku byo-s3:info', function () {
         '',
         'Team:              acme',
         'AWS Account:       111122223333',
+        'Kind:              access keys',
         'Access Key:        AKIA************MPLE',
         'Region:            eu-central-1',
         'Bucket Names:      acme-data-<app>-<random>',
@@ -63,6 +64,19 @@ describe('heroku byo-s3:info', function () {
         '',
       ].join('\n'),
     )
+  })
+
+  it('shows a role link’s role ARN instead of a key', async function () {
+    const roleArn = 'arn:aws:iam::111122223333:role/byo-s3/byo-s3-acme'
+    scope
+      .get('/admin/teams/acme/link')
+      .reply(200, {...link, kind: 'role', roleArn, accessKeyId: null})
+
+    const {stdout} = await run(Info, ['--team', 'acme'])
+
+    expect(stdout).to.contain(`Kind:              IAM role\nRole:              ${roleArn}\nRegion:`)
+    expect(stdout).not.to.contain('Access Key')
+    expect(stdout).not.to.contain('External')
   })
 
   it('shows the default policy for options as not allowed and none', async function () {

@@ -286,7 +286,7 @@ describe('heroku byo-s3:link', function () {
   it('asks for an access key id or a setting when given neither', async function () {
     const {error} = await run(Link, ['--team', 'acme'])
 
-    expect(error?.message).to.contain('Pass --access-key-id to link the team')
+    expect(error?.message).to.contain('Pass --role-arn or --access-key-id to link the team')
     expect((error as {oclif?: {exit?: number}})?.oclif?.exit).to.equal(2)
   })
 

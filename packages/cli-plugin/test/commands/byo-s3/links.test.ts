@@ -8,12 +8,14 @@ const links = [
   {
     awsAccountId: '123456789012',
     linked: true,
+    kind: 'role',
     role: 'admin',
     team: {id: '6a3c7d0e-6a0b-4b8e-9d52-1f5c8f0b2a11', name: 'acme'},
   },
   {
     awsAccountId: null,
     linked: false,
+    kind: null,
     role: 'member',
     team: {id: '0f4e2b9c-3d1a-4c7e-8b6f-2a9d5e1c7b30', name: 'acme-labs'},
   },
@@ -37,18 +39,18 @@ describe('heroku byo-s3:links', function () {
     scope.done()
   })
 
-  it('lists each team with the role, whether it is linked and the AWS account', async function () {
+  it('lists each team with the role, whether it is linked, how, and the AWS account', async function () {
     scope.matchHeader('authorization', `Bearer ${TOKEN}`).get('/admin/links').reply(200, links)
 
     const {error, stdout} = await run(Links, [])
 
     expect(error).to.equal(undefined)
     const [header, rule, ...body] = rows(stdout)
-    expect(header).to.deep.equal(['Team', 'Role', 'Linked', 'AWS Account'])
+    expect(header).to.deep.equal(['Team', 'Role', 'Linked', 'Kind', 'AWS Account'])
     // Tables draw their rule with box characters, or with hyphens where CI is set.
     expect(rule.join('')).to.match(/^(─+|-+)$/)
     expect(body).to.deep.equal([
-      ['acme', 'admin', 'yes', '123456789012'],
+      ['acme', 'admin', 'yes', 'IAM role', '123456789012'],
       ['acme-labs', 'member', 'no'],
     ])
   })

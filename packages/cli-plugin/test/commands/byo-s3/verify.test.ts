@@ -49,6 +49,23 @@ describe('heroku byo-s3:verify', function () {
     scope.done()
   })
 
+  it('says which role was assumed, and where to add what it lacks', async function () {
+    const roleArn = 'arn:aws:iam::111122223333:role/byo-s3/byo-s3-acme'
+    const session = 'arn:aws:sts::111122223333:assumed-role/byo-s3-acme/byo-s3-6a3c7d0e'
+    scope
+      .post('/admin/teams/acme/verify')
+      .reply(200, {...missing, kind: 'role', roleArn, arn: session})
+
+    const {error, stdout} = await run(Verify, ['--team', 'acme'])
+
+    expect(stdout.split('\n')[0]).to.equal(
+      `Role ${roleArn} assumed: ${session} in AWS account 111122223333.`,
+    )
+    expect(error?.message).to.equal(
+      "Add to the role's permissions policy (heroku byo-s3:link --print-role-setup prints it): s3:PutBucketPolicy, iam:CreateUser",
+    )
+  })
+
   it('says the keys work and ticks each permission when all are allowed', async function () {
     scope
       .matchHeader('authorization', `Bearer ${TOKEN}`)
