@@ -22,6 +22,8 @@ export interface Config {
   aws: AwsSettings
   /** How long a rotated-out access key keeps working before it is deleted. */
   rotationOverlapMinutes: number
+  /** The bearer token /metrics asks for; unset, metrics are off. */
+  metricsToken?: string
   logLevel: string
 }
 
@@ -76,6 +78,7 @@ export function loadConfig(
       forcePathStyle: vars.S3_FORCE_PATH_STYLE,
     },
     rotationOverlapMinutes: vars.ROTATION_OVERLAP_MINUTES,
+    metricsToken: vars.METRICS_TOKEN,
     logLevel: vars.LOG_LEVEL,
   }
 }
