@@ -43,10 +43,13 @@ export class SharedCounters {
     else this.#pending.set(key, {name, labels, value: delta})
   }
 
-  /** A histogram is counters too: one per bucket (cumulative, as Prometheus reads them), a sum and a count. */
+  /**
+   * A histogram is counters too: one per bucket, cumulative as Prometheus reads them, a sum and a
+   * count. Every bucket gets a row, at zero too: quantiles need them all.
+   */
   observe(name: string, buckets: readonly number[], labels: Labels, value: number): void {
     for (const bound of buckets) {
-      if (value <= bound) this.add(`${name}_bucket`, {...labels, le: String(bound)})
+      this.add(`${name}_bucket`, {...labels, le: String(bound)}, value <= bound ? 1 : 0)
     }
 
     this.add(`${name}_bucket`, {...labels, le: '+Inf'})

@@ -141,6 +141,11 @@ describe('metrics', () => {
       expect(sample(metrics, `byo_s3_aws_call_duration_seconds_bucket{${sts},le="+Inf"}`)).to.equal(
         2,
       )
+      // Every bucket is reported, the ones no call fell in too.
+      for (const le of ['0.05', '0.1', '0.25', '0.5', '1', '2.5', '5', '10', '30']) {
+        const series = `byo_s3_aws_call_duration_seconds_bucket{${sts},le="${le}"}`
+        expect(sample(metrics, series), le).to.be.within(0, 2)
+      }
     })
 
     it('reports the process: memory and event loop', async () => {
