@@ -11,10 +11,16 @@ import {HerokuOAuth} from './heroku/oauth.js'
 import {HerokuPlatform} from './heroku/platform.js'
 import {acceptHerokuJson} from './http/content-types.js'
 import {handleErrors, replyToError} from './http/error-handler.js'
+import {logCompletionInScope} from './http/log-scope.js'
 import {JobQueue} from './jobs/queue.js'
 import {startWorkers} from './jobs/workers.js'
+import {awsCallCounter} from './metrics/aws-calls.js'
+import {metricsEndpoint} from './metrics/endpoint.js'
+import {jobRunTimer} from './metrics/jobs.js'
+import {SharedCounters} from './metrics/shared-counters.js'
 import {partnerApi} from './partner-api/routes.js'
 import type {Services} from './services.js'
+import {findResource} from './storage/resources.js'
 
 export interface AppOptions {
   config: Config
@@ -62,10 +68,25 @@ export async function buildApp({
   // would crash the process.
   app.pg.pool.on('error', (error) => app.log.warn({err: error}, 'idle database client failed'))
 
-  const aws = createAwsClients({...config.aws, timeoutMs: 10_000})
+  // Without a metrics token nothing is counted, in this process or any other.
+  const counters = config.metricsToken ? new SharedCounters(app.pg.pool, app.log) : undefined
+  if (counters) {
+    counters.start()
+    // Fastify runs onClose hooks last registered first: this one after the jobs have stopped.
+    app.addHook('onClose', () => counters.stop())
+  }
+
+  const aws = createAwsClients({
+    ...config.aws,
+    timeoutMs: 10_000,
+    observeCall: counters && awsCallCounter(counters),
+  })
   app.addHook('onClose', async () => aws.destroy())
 
-  const jobs = new JobQueue(databaseUrl, app.log)
+  const jobs = new JobQueue(databaseUrl, app.log, {
+    teamOf: async (addonId) => (await findResource(app.pg.pool, addonId))?.teamId,
+    observeRun: counters && jobRunTimer(counters),
+  })
   await jobs.start()
   app.addHook('onClose', () => jobs.stop())
 
@@ -79,10 +100,15 @@ export async function buildApp({
     ...overrides,
   }
   app.decorate('services', services)
-  if (workers) await startWorkers(services, jobs, app.log, pollingIntervalSeconds)
+  if (workers) await startWorkers(services, jobs, pollingIntervalSeconds)
 
   acceptHerokuJson(app)
   handleErrors(app)
+  logCompletionInScope(app)
+  if (config.metricsToken && counters) {
+    await metricsEndpoint(app, {token: config.metricsToken, pool: services.pool, counters})
+  }
+
   await app.register(health, {pool: services.pool})
   await app.register(partnerApi, {services})
   await app.register(adminApi, {services})

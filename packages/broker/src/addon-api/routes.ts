@@ -1,4 +1,5 @@
 import type {FastifyInstance, FastifyRequest} from 'fastify'
+import {scopeLogToAddon} from '../http/log-scope.js'
 import {rotationOf, startRotation} from '../rotation/rotation.js'
 import type {Services} from '../services.js'
 import {addonCaller} from './addon-sso.js'
@@ -35,6 +36,7 @@ export async function addonApi(app: FastifyInstance, {services}: {services: Serv
   app.addHook('onRequest', async (request) => {
     addonCaller(request, services.config.ssoSalt, idOf(request))
   })
+  app.addHook('preHandler', (request) => scopeLogToAddon(request, services.pool, idOf(request)))
 
   app.get<AddonParams>(
     '/addons/:id/credentials',

@@ -1,5 +1,6 @@
 import type {FastifyInstance, FastifyRequest} from 'fastify'
 import type {Services} from '../services.js'
+import {scopeLog} from '../http/log-scope.js'
 import {accountOf, bearerToken, requireAdmin, teamOf} from './heroku-user.js'
 import {verifyLink} from './verify.js'
 import type {SettingsRequest} from './link-settings.js'
@@ -186,7 +187,9 @@ export async function adminApi(app: FastifyInstance, {services}: {services: Serv
   async function caller(request: FastifyRequest, teamName: string) {
     const token = bearerToken(request)
     const account = await accountOf(platform, token)
-    return {account, team: await teamOf(platform, token, teamName)}
+    const team = await teamOf(platform, token, teamName)
+    scopeLog(request, {teamId: team.id})
+    return {account, team}
   }
 
   app.put<TeamParams & {Body: LinkBody & SettingsRequest}>(

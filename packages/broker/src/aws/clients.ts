@@ -34,7 +34,20 @@ export interface AwsSettings {
   maxAttempts?: number
   /** The broker's own identity, which assumes teams' roles; the SDK's default chain when unset. */
   brokerCredentials?: AwsCredentialIdentityProvider
+  /** Told of every call the clients make, for metrics. */
+  observeCall?: AwsCallObserver
 }
+
+/** One SDK call, retries included: its service, operation, how long it took and how it failed. */
+export interface AwsCall {
+  service: string
+  operation: string
+  seconds: number
+  /** The AWS error code (`AccessDenied`, `NoSuchBucket`) or the SDK's error name; unset on success. */
+  error?: string
+}
+
+export type AwsCallObserver = (call: AwsCall) => void
 
 export interface AwsClients {
   s3(credentials: AwsCredentials, region: string): S3Client
@@ -59,7 +72,7 @@ const MAX_CACHED_CLIENTS = 200
 // An hour is the longest session every role allows without raising its maximum.
 const ROLE_SESSION_SECONDS = 3600
 
-type Destroyable = {destroy(): void}
+type AwsClient = S3Client | IAMClient | STSClient
 
 /**
  * Builds SDK clients that use only the credentials handed to them. A key pair is used as it is,
@@ -68,7 +81,7 @@ type Destroyable = {destroy(): void}
  * thing that comes from the environment) and the team's External ID.
  */
 export function createAwsClients(settings: AwsSettings): AwsClients {
-  const cache = new Map<string, Destroyable>()
+  const cache = new Map<string, AwsClient>()
   const sessions = new Map<string, AwsCredentialIdentityProvider>()
   const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS
   const brokerCredentials = settings.brokerCredentials ?? fromNodeProviderChain()
@@ -124,7 +137,7 @@ export function createAwsClients(settings: AwsSettings): AwsClients {
     return session
   }
 
-  function cached<T extends Destroyable>(key: string, build: () => T): T {
+  function cached<T extends AwsClient>(key: string, build: () => T): T {
     const hit = cache.get(key)
     if (hit) {
       cache.delete(key)
@@ -133,6 +146,7 @@ export function createAwsClients(settings: AwsSettings): AwsClients {
     }
 
     const client = build()
+    if (settings.observeCall) observeCalls(client, settings.observeCall)
     cache.set(key, client)
     evictOldest()
     return client
@@ -197,4 +211,46 @@ function cacheKey(service: string, credentials: AwsCredentials, region: string):
     : ['keys', credentials.accessKeyId, credentials.secretAccessKey]
   const identity = createHash('sha256').update(parts.join('\0')).digest('base64url')
   return `${service}:${region}:${identity}`
+}
+
+type MiddlewareStackLike = {
+  add(
+    middleware: (
+      next: (args: object) => Promise<object>,
+      context: {clientName?: string; commandName?: string},
+    ) => (args: object) => Promise<object>,
+    options: {step: 'initialize'; name: string},
+  ): void
+}
+
+/**
+ * Reports each call to `observe` once, however many attempts the SDK's retries made: the
+ * initialize step runs before the retry loop and sees the final outcome.
+ */
+function observeCalls(client: AwsClient, observe: AwsCallObserver): void {
+  const middleware =
+    (
+      next: (args: object) => Promise<object>,
+      context: {clientName?: string; commandName?: string},
+    ) =>
+    async (args: object) => {
+      const service = (context.clientName ?? 'unknown').replace(/Client$/, '').toLowerCase()
+      const operation = (context.commandName ?? 'unknown').replace(/Command$/, '')
+      const started = performance.now()
+      const seconds = () => (performance.now() - started) / 1000
+      try {
+        const result = await next(args)
+        observe({service, operation, seconds: seconds()})
+        return result
+      } catch (error) {
+        const {name, Code} = (error ?? {}) as {name?: string; Code?: string}
+        observe({service, operation, seconds: seconds(), error: Code ?? name ?? 'Error'})
+        throw error
+      }
+    }
+  // Each client's stack is typed by its own commands; this middleware passes any of them through.
+  ;(client.middlewareStack as unknown as MiddlewareStackLike).add(middleware, {
+    step: 'initialize',
+    name: 'byoS3CallMetrics',
+  })
 }

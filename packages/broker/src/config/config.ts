@@ -24,6 +24,8 @@ export interface Config {
   aws: AwsSettings
   /** How long a rotated-out access key keeps working before it is deleted. */
   rotationOverlapMinutes: number
+  /** The bearer token /metrics asks for; unset, metrics are off. */
+  metricsToken?: string
   logLevel: string
 }
 
@@ -79,6 +81,7 @@ export function loadConfig(
       brokerPrincipalArn: vars.BROKER_AWS_PRINCIPAL_ARN,
     },
     rotationOverlapMinutes: vars.ROTATION_OVERLAP_MINUTES,
+    metricsToken: vars.METRICS_TOKEN,
     logLevel: vars.LOG_LEVEL,
   }
 }

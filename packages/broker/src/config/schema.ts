@@ -32,6 +32,8 @@ export const environmentSchema = {
       maximum: 7 * 24 * 60,
       default: 60,
     },
+    // Unset, the broker keeps no metrics and /metrics answers 404.
+    METRICS_TOKEN: secret,
     LOG_LEVEL: {
       type: 'string',
       enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
@@ -58,6 +60,7 @@ export interface Environment {
   S3_FORCE_PATH_STYLE: boolean
   BROKER_AWS_PRINCIPAL_ARN?: string
   ROTATION_OVERLAP_MINUTES: number
+  METRICS_TOKEN?: string
   LOG_LEVEL: string
 }
 

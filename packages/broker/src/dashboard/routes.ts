@@ -1,5 +1,6 @@
 import type {FastifyInstance} from 'fastify'
 import {rotationOf, startRotation} from '../rotation/rotation.js'
+import {scopeLog} from '../http/log-scope.js'
 import type {Services} from '../services.js'
 import {openableAddon} from '../sso/addon.js'
 import type {DashboardSessions} from '../sso/session.js'
@@ -17,6 +18,7 @@ export async function dashboard(
   app.get('/dashboard', async (request, reply) => {
     const session = sessions.require(request)
     const addon = await openableAddon(services, session.addonId)
+    scopeLog(request, {addonId: addon.id, teamId: addon.teamId})
     const [usage, rotation] = await Promise.all([
       usageOf(services, addon, request.log),
       rotationOf(services, addon.id),
@@ -30,6 +32,7 @@ export async function dashboard(
     const session = sessions.require(request)
     sessions.checkCsrf(session, request.body?.csrf)
     const addon = await openableAddon(services, session.addonId)
+    scopeLog(request, {addonId: addon.id, teamId: addon.teamId})
 
     await startRotation(services, addon.id)
     request.log.info({addonId: addon.id}, 'rotation started from the dashboard')

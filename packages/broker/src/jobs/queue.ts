@@ -11,6 +11,19 @@ export interface AddonJob {
   addonId: string
 }
 
+export interface JobQueueOptions {
+  /** The team an add-on belongs to, bound to the job's log lines when known. */
+  teamOf?: (addonId: string) => Promise<string | null | undefined>
+  /** Told of every run of a job in this process, for metrics. */
+  observeRun?: (run: {queue: string; seconds: number; outcome: 'completed' | 'failed'}) => void
+}
+
+export type JobHandler = (
+  job: AddonJob,
+  attempt: {retryCount: number; retryLimit: number},
+  log: FastifyBaseLogger,
+) => Promise<void>
+
 /**
  * The broker's durable jobs, kept by pg-boss in the broker's own PostgreSQL (schema `pgboss`).
  * A job is retried with exponential backoff when its handler throws; handlers are written to
@@ -19,9 +32,11 @@ export interface AddonJob {
 export class JobQueue {
   readonly #boss: PgBoss
   readonly #log: FastifyBaseLogger
+  readonly #options: JobQueueOptions
 
-  constructor(databaseUrl: string, log: FastifyBaseLogger) {
+  constructor(databaseUrl: string, log: FastifyBaseLogger, options: JobQueueOptions = {}) {
     this.#log = log
+    this.#options = options
     this.#boss = new PgBoss({
       connectionString: databaseUrl,
       max: 4,
@@ -90,21 +105,41 @@ export class JobQueue {
     await this.#boss.send(queue, {addonId}, {singletonKey: addonId, startAfter})
   }
 
-  async work(
-    queue: string,
-    handler: (job: AddonJob, attempt: {retryCount: number; retryLimit: number}) => Promise<void>,
-    pollingIntervalSeconds = 2,
-  ): Promise<void> {
+  /** Runs `handler` for each job of `queue`, with a log scoped to the job, its add-on and team. */
+  async work(queue: string, handler: JobHandler, pollingIntervalSeconds = 2): Promise<void> {
     await this.#boss.work<AddonJob>(
       queue,
       {includeMetadata: true, pollingIntervalSeconds, batchSize: 1},
       async ([job]) => {
-        const log = this.#log.child({jobId: job.id, queue, addonId: job.data.addonId})
+        const {addonId} = job.data
+        const teamId = await this.#teamOf(addonId)
+        const log = this.#log.child({jobId: job.id, queue, addonId, ...(teamId ? {teamId} : {})})
         log.info({attempt: job.retryCount + 1}, 'job started')
-        await handler(job.data, job)
+        const started = performance.now()
+        let outcome: 'completed' | 'failed' = 'failed'
+        try {
+          await handler(job.data, job, log)
+          outcome = 'completed'
+        } finally {
+          const seconds = (performance.now() - started) / 1000
+          this.#options.observeRun?.({queue, seconds, outcome})
+        }
+
         log.info('job finished')
       },
     )
+  }
+
+  // A log line without the team is better than a job that fails for want of one.
+  async #teamOf(addonId: string | undefined): Promise<string | null | undefined> {
+    if (!addonId || !this.#options.teamOf) return undefined
+
+    try {
+      return await this.#options.teamOf(addonId)
+    } catch (error) {
+      this.#log.warn({err: error, addonId}, 'could not look up the team of a job')
+      return undefined
+    }
   }
 
   stop(): Promise<void> {

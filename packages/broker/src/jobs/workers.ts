@@ -1,4 +1,3 @@
-import type {FastifyBaseLogger} from 'fastify'
 import {runPlanChangeJob} from '../plans/plan-change-job.js'
 import {runDeprovisionJob} from '../provisioning/deprovision-job.js'
 import {runProvisionJob} from '../provisioning/provision-job.js'
@@ -13,33 +12,35 @@ import {
   ROTATE,
 } from './queue.js'
 
-/** Works every queue in this process. Several processes may do so at once: jobs lock per add-on. */
+/**
+ * Works every queue in this process. Several processes may do so at once: jobs lock per add-on.
+ * Each job logs through the queue's logger, scoped to the job, its add-on and its team.
+ */
 export async function startWorkers(
   services: Services,
   jobs: JobQueue,
-  log: FastifyBaseLogger,
   pollingIntervalSeconds?: number,
 ): Promise<void> {
   await jobs.work(
     CHANGE_PLAN,
-    ({addonId}, attempt) => runPlanChangeJob(services, addonId, log.child({addonId}), attempt),
+    ({addonId}, attempt, log) => runPlanChangeJob(services, addonId, log, attempt),
     pollingIntervalSeconds,
   )
   await jobs.work(
     PROVISION,
-    ({addonId}, attempt) => runProvisionJob(services, addonId, log.child({addonId}), attempt),
+    ({addonId}, attempt, log) => runProvisionJob(services, addonId, log, attempt),
     pollingIntervalSeconds,
   )
   await jobs.work(
     DEPROVISION,
-    ({addonId}, attempt) => runDeprovisionJob(services, addonId, log.child({addonId}), attempt),
+    ({addonId}, attempt, log) => runDeprovisionJob(services, addonId, log, attempt),
     pollingIntervalSeconds,
   )
   // Both rotation queues run the same resumable job: it carries on from its last recorded step.
   for (const queue of [ROTATE, DELETE_OLD_KEY]) {
     await jobs.work(
       queue,
-      ({addonId}, attempt) => runRotationJob(services, addonId, log.child({addonId}), attempt),
+      ({addonId}, attempt, log) => runRotationJob(services, addonId, log, attempt),
       pollingIntervalSeconds,
     )
   }

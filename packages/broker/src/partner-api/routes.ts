@@ -1,5 +1,6 @@
 import type {FastifyInstance} from 'fastify'
 import {basicAuthCheck} from '../http/basic-auth.js'
+import {scopeLogToAddon} from '../http/log-scope.js'
 import {acceptDeprovision} from '../provisioning/deprovision-request.js'
 import {acceptProvision, type ProvisionRequest} from '../provisioning/provision-request.js'
 import {acceptPlanChange} from '../plans/plan-change.js'
@@ -41,12 +42,18 @@ const byId = {params: {type: 'object', properties: {id: uuid}, required: ['id']}
 /** Heroku's Add-on Partner API v3: provision, plan change and deprovision. */
 export async function partnerApi(app: FastifyInstance, {services}: {services: Services}) {
   app.addHook('onRequest', basicAuthCheck(services.config.addonId, services.config.addonPassword))
+  app.addHook('preHandler', async (request) => {
+    const {params, body} = request as {params?: {id?: string}; body?: {uuid?: string}}
+    await scopeLogToAddon(request, services.pool, params?.id ?? body?.uuid)
+  })
 
   app.post<{Body: ProvisionRequest}>(
     '/heroku/resources',
     {schema: provisionSchema},
     async (request, reply) => {
       const result = await acceptProvision(services, request.body, request.log)
+      // A first request has just made the add-on, and learnt its team.
+      await scopeLogToAddon(request, services.pool, request.body.uuid)
       return reply.status(result.status).send(result.body)
     },
   )

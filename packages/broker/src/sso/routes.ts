@@ -1,4 +1,5 @@
 import type {FastifyInstance} from 'fastify'
+import {scopeLog} from '../http/log-scope.js'
 import type {Services} from '../services.js'
 import {openableAddon} from './addon.js'
 import type {DashboardSessions} from './session.js'
@@ -15,6 +16,7 @@ export async function ssoLogin(
   app.post<{Body: SsoParams | undefined}>('/sso/login', async (request, reply) => {
     const {resourceId, userId} = verifySso(request.body ?? {}, services.config.ssoSalt)
     const addon = await openableAddon(services, resourceId)
+    scopeLog(request, {addonId: addon.id, teamId: addon.teamId})
 
     sessions.start(reply, addon.id)
     request.log.info({addonId: addon.id, herokuUserId: userId}, 'dashboard session started')

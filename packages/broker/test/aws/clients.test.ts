@@ -4,9 +4,23 @@ import {expect} from 'chai'
 import nock from 'nock'
 
 import {createBucket, secureBucket} from '../../src/aws/bucket-setup.js'
-import {createAwsClients} from '../../src/aws/clients.js'
-import {ACCOUNT_ID, fakeS3, LINKED_CREDENTIALS, STS_URL, testClients} from '../helpers/aws-fakes.js'
-import {elements, queryError, queryResult, STS_NAMESPACE, xmlTexts} from '../helpers/aws-xml.js'
+import {type AwsCall, createAwsClients} from '../../src/aws/clients.js'
+import {
+  ACCOUNT_ID,
+  fakeS3,
+  IAM_URL,
+  LINKED_CREDENTIALS,
+  STS_URL,
+  testClients,
+} from '../helpers/aws-fakes.js'
+import {
+  elements,
+  IAM_NAMESPACE,
+  queryError,
+  queryResult,
+  STS_NAMESPACE,
+  xmlTexts,
+} from '../helpers/aws-xml.js'
 
 const BUCKET = 'byo-s3-shop-abcdefghijkl'
 
@@ -149,6 +163,47 @@ describe('createAwsClients', () => {
 
       expect(error).to.have.property('name', 'InternalFailure')
       expect(attempts).to.equal(3)
+    })
+  })
+
+  describe('observing calls', () => {
+    it('reports a call the SDK retried once, as it ended, with its service and operation', async () => {
+      const calls: AwsCall[] = []
+      const sts = nock(STS_URL)
+        .post('/')
+        .reply(500, queryError('InternalFailure', 'Internal failure', STS_NAMESPACE))
+        .post('/')
+        .reply(200, CALLER_REPLY)
+      const clients = testClients({maxAttempts: 2, observeCall: (call) => calls.push(call)})
+
+      await clients.sts(LINKED_CREDENTIALS).send(new GetCallerIdentityCommand({}))
+
+      sts.done()
+      expect(calls).to.have.length(1)
+      expect(calls[0]).to.include({service: 'sts', operation: 'GetCallerIdentity'})
+      expect(calls[0]).not.to.have.property('error')
+      expect(calls[0].seconds).to.be.greaterThan(0)
+    })
+
+    it('reports a failed call with its AWS error code', async () => {
+      const calls: AwsCall[] = []
+      nock(IAM_URL)
+        .post('/')
+        .reply(403, queryError('AccessDenied', 'Not allowed', IAM_NAMESPACE))
+      const clients = testClients({observeCall: (call) => calls.push(call)})
+
+      const error = await clients
+        .iam(LINKED_CREDENTIALS)
+        .send(new ListUsersCommand({}))
+        .then(
+          () => undefined,
+          (rejection: unknown) => rejection,
+        )
+
+      expect(error).to.have.property('name', 'AccessDenied')
+      expect(calls).to.deep.equal([
+        {service: 'iam', operation: 'ListUsers', seconds: calls[0].seconds, error: 'AccessDenied'},
+      ])
     })
   })
 })

@@ -121,6 +121,20 @@ describe('configuration', () => {
     })
   })
 
+  it('keeps metrics off without METRICS_TOKEN, and takes a long enough one', () => {
+    expect(loadConfig(production).metricsToken).to.equal(undefined)
+    expect(loadConfig({...production, METRICS_TOKEN: ''}).metricsToken).to.equal(undefined)
+
+    const token = 'a-metrics-token-of-some-length'
+    expect(loadConfig({...production, METRICS_TOKEN: token}).metricsToken).to.equal(token)
+  })
+
+  it('refuses a METRICS_TOKEN too short to be a secret', () => {
+    const error = errorOf(() => loadConfig({...production, METRICS_TOKEN: 'short'}))
+
+    expect(error.message).to.contain('METRICS_TOKEN')
+  })
+
   it('generates local secrets once, keeps them private, and reuses them', () => {
     const dataDir = path.join(tempFolder(), '.data')
     const announced: string[] = []

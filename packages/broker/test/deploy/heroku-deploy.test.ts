@@ -41,6 +41,7 @@ describe('deploying to Heroku: app.json, the Procfile and the release phase', fu
     expect(env.NODE_ENV.value).to.equal('production')
     expect(env.ADDON_PASSWORD.generator).to.equal('secret')
     expect(env.SSO_SALT.generator).to.equal('secret')
+    expect(env.METRICS_TOKEN).to.include({generator: 'secret', required: false})
     // Heroku's generator makes 64 hex characters, which is no Fernet key: the admin pastes one.
     expect(env.FERNET_KEYS).to.include({required: true})
     expect(env.FERNET_KEYS.description).to.contain('npm run fernet:generate-key')

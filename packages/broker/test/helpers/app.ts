@@ -23,6 +23,8 @@ export interface TestBroker {
 export interface TestBrokerOptions {
   workers?: boolean
   afterStep?: (step: string) => void | Promise<void>
+  /** Another broker's database, to run a second process of the same broker (a worker dyno). */
+  databaseUrl?: string
 }
 
 /** Readiness probes that do not wait: tests answer them at once. */
@@ -34,9 +36,9 @@ export const instantReadiness = {sleep: async () => {}, initialDelayMs: 0, maxWa
  */
 export async function startTestBroker(
   env: NodeJS.ProcessEnv = {},
-  {workers = false, afterStep}: TestBrokerOptions = {},
+  {workers = false, afterStep, ...options}: TestBrokerOptions = {},
 ): Promise<TestBroker> {
-  const databaseUrl = await createTestDatabase()
+  const databaseUrl = options.databaseUrl ?? (await createTestDatabase())
   const config = loadConfig({
     NODE_ENV: 'test',
     ADDON_PASSWORD,
