@@ -12,6 +12,7 @@ import {
   type OnDeprovision,
   type TeamLink,
 } from '../storage/team-links.js'
+import {lastDoctorRun} from './doctor.js'
 import {checkSettings, type SettingsRequest} from './link-settings.js'
 
 export interface LinkView {
@@ -84,13 +85,24 @@ async function refuseAccountChangeWhileLive(services: Services, team: Team, acco
 export async function linkOf(
   services: Services,
   team: Team,
-): Promise<LinkView & {bucketCount: number; verifiedAt: string}> {
+): Promise<
+  LinkView & {
+    bucketCount: number
+    verifiedAt: string
+    doctor: Awaited<ReturnType<typeof lastDoctorRun>>
+  }
+> {
   const link = await findTeamLink(services.pool, team.id)
   if (!link) throw notLinked(team)
 
   const live = await liveResourcesOfTeam(services.pool, team.id)
   // The keys were last checked with STS when the link was written.
-  return {...viewOf(link), bucketCount: live.length, verifiedAt: link.updatedAt.toISOString()}
+  return {
+    ...viewOf(link),
+    bucketCount: live.length,
+    verifiedAt: link.updatedAt.toISOString(),
+    doctor: await lastDoctorRun(services, team.id),
+  }
 }
 
 /** Changes a link's settings without touching its keys, so no secret has to be sent again. */

@@ -2,6 +2,8 @@ import type {FastifyInstance, FastifyRequest} from 'fastify'
 import type {Services} from '../services.js'
 import {accountOf, bearerToken, requireAdmin, teamOf} from './heroku-user.js'
 import {verifyLink} from './verify.js'
+import {doctorTeam} from './doctor.js'
+import {doctorReport, lastDoctorRun} from './doctor-schema.js'
 import type {SettingsRequest} from './link-settings.js'
 import {bucketsOf, changeLinkSettings, linkOf, linksOf, linkTeam, unlinkTeam} from './links.js'
 
@@ -23,6 +25,7 @@ const link = {
     forcedOptions: {type: 'object', additionalProperties: {type: 'string'}},
     bucketCount: {type: 'integer'},
     verifiedAt: {type: 'string'},
+    doctor: lastDoctorRun,
     created: {type: 'boolean'},
   },
 }
@@ -162,6 +165,27 @@ export async function adminApi(app: FastifyInstance, {services}: {services: Serv
     async (request) => {
       const {team} = await caller(request, request.params.team)
       return verifyLink(services, team)
+    },
+  )
+
+  // Admins only: the report names resources of the whole account, and a fix deletes some.
+  app.get<TeamParams>(
+    '/admin/teams/:team/doctor',
+    {schema: {params, response: {200: doctorReport}}},
+    async (request) => {
+      const {team} = await caller(request, request.params.team)
+      requireAdmin(team, 'check it for drift')
+      return doctorTeam(services, team, {fix: false})
+    },
+  )
+
+  app.post<TeamParams>(
+    '/admin/teams/:team/doctor/fix',
+    {schema: {params, response: {200: doctorReport}}},
+    async (request) => {
+      const {team} = await caller(request, request.params.team)
+      requireAdmin(team, 'repair its AWS resources')
+      return doctorTeam(services, team, {fix: true})
     },
   )
 

@@ -1,4 +1,5 @@
 import type {FastifyBaseLogger} from 'fastify'
+import {runScheduledDoctor} from '../doctor/scheduled.js'
 import {runPlanChangeJob} from '../plans/plan-change-job.js'
 import {runDeprovisionJob} from '../provisioning/deprovision-job.js'
 import {runProvisionJob} from '../provisioning/provision-job.js'
@@ -8,6 +9,7 @@ import {
   CHANGE_PLAN,
   DELETE_OLD_KEY,
   DEPROVISION,
+  DOCTOR,
   type JobQueue,
   PROVISION,
   ROTATE,
@@ -43,5 +45,10 @@ export async function startWorkers(
       pollingIntervalSeconds,
     )
   }
+  await jobs.workScheduled(
+    DOCTOR,
+    () => runScheduledDoctor(services, log.child({queue: DOCTOR})),
+    pollingIntervalSeconds,
+  )
   await queueRunningRotations(services)
 }

@@ -152,3 +152,8 @@ export async function deleteTeamLink(db: Queryable, teamId: string): Promise<boo
   const result = await db.query('delete from team_links where team_id = $1', [teamId])
   return (result.rowCount ?? 0) > 0
 }
+
+/** Every linked team, for the hourly drift check. */
+export function allTeamLinks(db: Queryable): Promise<TeamLink[]> {
+  return queryRows<TeamLink>(db, `select ${columns} from team_links order by team_name`)
+}

@@ -108,6 +108,12 @@ export function fakeIam(users: FakeIamUsers, overrides: Record<string, Override>
       user!.managedPolicies = user!.managedPolicies.filter((arn) => arn !== params.PolicyArn)
       return ok('DetachUserPolicy')
     },
+    ListUserTags(_params, user) {
+      const members = Object.entries(user!.tags).map(
+        ([Key, Value]) => `<member>${elements({Key, Value})}</member>`,
+      )
+      return ok('ListUserTags', `<Tags>${members.join('')}</Tags><IsTruncated>false</IsTruncated>`)
+    },
     DeleteUser(params, user) {
       const attached =
         user!.accessKeys.length +
@@ -125,7 +131,28 @@ export function fakeIam(users: FakeIamUsers, overrides: Record<string, Override>
     },
   }
 
+  // ListUsers names no user: it pages through all of them under a path, two to a page here so
+  // that paging is exercised.
+  function listUsers(params: Params): FakeReply {
+    const names = [...users]
+      .filter(([, user]) => user.path.startsWith(params.PathPrefix ?? '/'))
+      .map(([name]) => name)
+      .sort()
+      .filter((name) => name > (params.Marker ?? ''))
+    const page = names.slice(0, 2)
+    const members = page.map((name) => `<member>${userXml(name, users.get(name)!.path)}</member>`)
+    const more = names.length > page.length
+    return ok(
+      'ListUsers',
+      `<Users>${members.join('').replaceAll('<User>', '').replaceAll('</User>', '')}</Users>` +
+        `<IsTruncated>${more}</IsTruncated>${more ? elements({Marker: page.at(-1)!}) : ''}`,
+    )
+  }
+
   return fakeQueryApi(IAM_URL, (params) => {
+    if (params.Action === 'ListUsers')
+      return overrides.ListUsers?.(params, undefined) ?? listUsers(params)
+
     const user = users.get(params.UserName)
     const overridden = overrides[params.Action]?.(params, user)
     if (overridden) return overridden
