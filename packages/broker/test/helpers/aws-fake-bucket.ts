@@ -429,7 +429,11 @@ function deleteBucket(state: FakeBucket): FakeReply {
  */
 export function fakeBucketListing(
   buckets: Map<string, FakeBucket>,
-  {owner = ACCOUNT_ID, region = 'us-east-1'}: {owner?: string; region?: string} = {},
+  {
+    owner = ACCOUNT_ID,
+    region = 'us-east-1',
+    refusedKeys = [],
+  }: {owner?: string; region?: string; refusedKeys?: string[]} = {},
 ) {
   const requests: URLSearchParams[] = []
   let pageSize = Infinity
@@ -437,7 +441,12 @@ export function fakeBucketListing(
     .persist()
     .get('/')
     .query(true)
-    .reply((uri) => {
+    .reply(function (uri) {
+      const signedWith = /Credential=([A-Z0-9]+)\//.exec(String(this.req.headers.authorization))
+      if (refusedKeys.includes(signedWith?.[1] ?? '')) {
+        return toResult({status: 403, body: s3Error('InvalidAccessKeyId', 'No such key.')})
+      }
+
       const query = new URL(uri, 'https://s3.invalid').searchParams
       requests.push(query)
       const prefix = query.get('prefix') ?? ''

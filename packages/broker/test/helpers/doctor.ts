@@ -28,11 +28,14 @@ export function someBucket(tags: Record<string, string>, overrides: Partial<Fake
  * A provisioned add-on of team acme, with AWS faked for what follows: its buckets and users
  * are in `buckets` and `users`, and S3 lists the account's buckets from the same map.
  */
-export async function doctorFixture(broker: TestBroker) {
+export async function doctorFixture(
+  broker: TestBroker,
+  {refusedKeys}: {refusedKeys?: string[]} = {},
+) {
   const addon = await provisionedAddon(broker)
   const buckets = addon.s3.buckets
   const users: FakeIamUsers = addon.users
-  const listing = fakeBucketListing(buckets)
+  const listing = fakeBucketListing(buckets, {refusedKeys})
   const bucketName = [...buckets.keys()][0]
   return {
     addon,
