@@ -1,14 +1,32 @@
 import {ByoS3Error, ExitCode} from './errors.js'
 import {terminal} from './terminal.js'
 
+export async function confirmUnlink(team: string, confirmation: string | undefined): Promise<void> {
+  await confirmTeam(team, confirmation, {
+    doing: `Unlinking team ${team}`,
+    warning: `This unlinks team ${team} from its AWS account. Its apps cannot create byo-s3 add-ons until it is linked again.`,
+  })
+}
+
+export async function confirmFix(team: string, confirmation: string | undefined): Promise<void> {
+  await confirmTeam(team, confirmation, {
+    doing: `Repairing team ${team}`,
+    warning: `This deletes IAM users and access keys of team ${team} that belong to no add-on, and applies drifted bucket settings again. Buckets are never deleted.`,
+  })
+}
+
 /**
  * Asks the user to type the team's name, unless --confirm already carries it. Without a
  * terminal there is nobody to ask, so the command stops and says which flag to pass.
  */
-export async function confirmUnlink(team: string, confirmation: string | undefined): Promise<void> {
+async function confirmTeam(
+  team: string,
+  confirmation: string | undefined,
+  {doing, warning}: {doing: string; warning: string},
+): Promise<void> {
   if (!confirmation && !terminal.isInteractive()) {
     throw new ByoS3Error(
-      `Unlinking team ${team} needs a confirmation and stdin is not a terminal. Pass --confirm ${team}.`,
+      `${doing} needs a confirmation and stdin is not a terminal. Pass --confirm ${team}.`,
       ExitCode.usage,
     )
   }
@@ -22,7 +40,7 @@ export async function confirmUnlink(team: string, confirmation: string | undefin
       comparison: team,
       confirmation,
       promptFunction: (message: string) => terminal.prompt(message),
-      warningMessage: `This unlinks team ${team} from its AWS account. Its apps cannot create byo-s3 add-ons until it is linked again.`,
+      warningMessage: warning,
     })
   } catch (error) {
     throw new ByoS3Error((error as Error).message, ExitCode.usage)
