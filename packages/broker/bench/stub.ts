@@ -24,6 +24,7 @@ import {
   sentTags,
   STS_NAMESPACE,
   taggingXml,
+  tagsOf,
   versioningXml,
 } from '../test/helpers/aws-xml.js'
 import {s3Operation} from '../test/helpers/s3-operation.js'
@@ -71,6 +72,8 @@ interface State {
   /** Per bucket, only what a read-back must echo. */
   buckets: Map<string, {tags: Record<string, string>; policy?: string; lifecycle?: string}>
   issuedKeys: number
+  /** Each IAM user's path and tags, for the listings the drift check reads. */
+  users: Map<string, {path: string; tags: Record<string, string>}>
   /** Each IAM user's access key ids, oldest first. */
   accessKeys: Map<string, string[]>
   /** Keys the stub issued and then deleted: S3 refuses them. */
@@ -91,7 +94,10 @@ function route(state: State, call: Call): Routed {
 
 function s3(state: State, keyId: string, {method, url, body}: Call): Routed {
   const [, bucketName = '', ...rest] = url.pathname.split('/')
-  const name = s3Operation({method, path: `/${rest.join('/')}`, query: url.searchParams})
+  const name =
+    bucketName === '' && method === 'GET'
+      ? 'ListBuckets'
+      : s3Operation({method, path: `/${rest.join('/')}`, query: url.searchParams})
   if (state.deletedKeys.has(keyId)) {
     const refusal = s3Error(
       'InvalidAccessKeyId',
@@ -112,6 +118,7 @@ function s3Answer(
 ): Answer {
   const xml = (text: string) => ({body: text, type: 'application/xml'})
   const missing = (code: string) => ({status: 404, ...xml(s3Error(code))})
+  if (operation === 'ListBuckets') return xml(bucketListXml(buckets, url))
   if (operation === 'CreateBucket') {
     if (!buckets.has(bucketName)) buckets.set(bucketName, {tags: {}})
     return {headers: {location: `/${bucketName}`}}
@@ -165,6 +172,21 @@ function s3Answer(
   }
 }
 
+// Every bucket in one page, all in us-east-1, filtered by the prefix asked for.
+function bucketListXml(buckets: State['buckets'], url: URL): string {
+  const prefix = url.searchParams.get('prefix') ?? ''
+  const entries = [...buckets.keys()]
+    .filter((name) => name.startsWith(prefix))
+    .map(
+      (name) =>
+        `<Bucket>${elements({Name: name, CreationDate: new Date().toISOString(), BucketRegion: 'us-east-1'})}</Bucket>`,
+    )
+  return (
+    '<ListAllMyBucketsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">' +
+    `<Owner><ID>owner</ID></Owner><Buckets>${entries.join('')}</Buckets></ListAllMyBucketsResult>`
+  )
+}
+
 function awsQuery(state: State, service: 'iam' | 'sts', {body}: Call): Routed {
   const params = Object.fromEntries(new URLSearchParams(body))
   const action = params.Action ?? '(no Action)'
@@ -176,8 +198,9 @@ function awsQuery(state: State, service: 'iam' | 'sts', {body}: Call): Routed {
   })
   const keys = state.accessKeys.get(params.UserName) ?? []
   const answers: Record<string, () => Answer> = {
-    CreateUser: () =>
-      ok(
+    CreateUser: () => {
+      state.users.set(params.UserName, {path: params.Path ?? '/', tags: tagsOf(params)})
+      return ok(
         `<User>${elements({
           Path: params.Path,
           UserName: params.UserName,
@@ -185,8 +208,25 @@ function awsQuery(state: State, service: 'iam' | 'sts', {body}: Call): Routed {
           Arn: `arn:aws:iam::${ACCOUNT_ID}:user${params.Path ?? '/'}${params.UserName}`,
           CreateDate: new Date().toISOString(),
         })}</User>`,
-      ),
+      )
+    },
     PutUserPolicy: () => ok(),
+    // One page of every user under the path.
+    ListUsers: () => {
+      const members = [...state.users]
+        .filter(([, user]) => user.path.startsWith(params.PathPrefix ?? '/'))
+        .map(([UserName, {path}]) => {
+          const Arn = `arn:aws:iam::${ACCOUNT_ID}:user${path}${UserName}`
+          const fields = {Path: path, UserName, UserId: 'AIDABENCHUSER0000001', Arn}
+          return `<member>${elements({...fields, CreateDate: new Date().toISOString()})}</member>`
+        })
+      return ok(`<Users>${members.join('')}</Users><IsTruncated>false</IsTruncated>`)
+    },
+    ListUserTags: () => {
+      const tags = Object.entries(state.users.get(params.UserName)?.tags ?? {})
+      const members = tags.map(([Key, Value]) => `<member>${elements({Key, Value})}</member>`)
+      return ok(`<Tags>${members.join('')}</Tags><IsTruncated>false</IsTruncated>`)
+    },
     ListAccessKeys: () => {
       const members = keys.map((keyId) => {
         const fields = {UserName: params.UserName, AccessKeyId: keyId, Status: 'Active'}
@@ -267,6 +307,7 @@ export async function startStub(): Promise<Stub> {
   const state: State = {
     buckets: new Map(),
     issuedKeys: 0,
+    users: new Map(),
     accessKeys: new Map(),
     deletedKeys: new Set(),
     heroku: newHerokuState(),

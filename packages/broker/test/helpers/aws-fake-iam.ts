@@ -1,5 +1,7 @@
 import {fakeQueryApi, type FakeReply, IAM_URL} from './aws-fakes.js'
-import {elements, queryError, queryResult} from './aws-xml.js'
+import {elements, queryError, queryResult, tagsOf} from './aws-xml.js'
+
+export {tagsOf}
 
 export interface FakeIamUser {
   path: string
@@ -163,16 +165,6 @@ export function fakeIam(users: FakeIamUsers, overrides: Record<string, Override>
 
     return handler(params, user)
   })
-}
-
-/** `Tags.member.N.Key` / `Tags.member.N.Value` form fields as a plain object. */
-export function tagsOf(params: Params): Record<string, string> {
-  const tags: Record<string, string> = {}
-  for (let n = 1; params[`Tags.member.${n}.Key`] !== undefined; n++) {
-    tags[params[`Tags.member.${n}.Key`]] = params[`Tags.member.${n}.Value`]
-  }
-
-  return tags
 }
 
 function userXml(userName: string, path: string) {
