@@ -1,3 +1,4 @@
+import {maskKeyId} from '../aws/access-keys.js'
 import {whoAmI} from '../aws/identity.js'
 import {BrokerError} from '../errors.js'
 import type {Account, Team} from '../heroku/platform.js'
@@ -182,12 +183,6 @@ function viewOf(link: TeamLink): LinkView {
     forbiddenOptions: link.forbiddenOptions,
     forcedOptions: link.forcedOptions,
   }
-}
-
-/** Shows enough of an access key id to recognise it: `AKIA************MPLE`. */
-export function maskKeyId(keyId: string): string {
-  if (keyId.length <= 8) return '*'.repeat(keyId.length)
-  return keyId.slice(0, 4) + '*'.repeat(keyId.length - 8) + keyId.slice(-4)
 }
 
 export function notLinked(team: Team): BrokerError {

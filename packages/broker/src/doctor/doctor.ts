@@ -93,7 +93,7 @@ async function addonsNamedIn(services: Services, inventory: Inventory) {
 }
 
 /**
- * The live add-ons' buckets that exist. The prefix listing shows most of them; an adopted
+ * The provisioned add-ons' buckets that exist. The prefix listing shows most of them; an adopted
  * bucket, or one named before the prefix changed, is looked up on its own.
  */
 async function existingBuckets(
@@ -103,8 +103,9 @@ async function existingBuckets(
   live: Resource[],
 ): Promise<Set<string>> {
   const existing = new Set<string>()
-  for (const {bucketName, region, awsAccountId} of live) {
-    if (!bucketName) continue
+  for (const {bucketName, region, awsAccountId, state} of live) {
+    // Only a provisioned add-on's bucket must exist; the others' come and go with their jobs.
+    if (!bucketName || state !== 'provisioned') continue
 
     const known = inventory.bucketNames.has(bucketName)
     const found =

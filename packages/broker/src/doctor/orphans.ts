@@ -1,5 +1,4 @@
-import {maskKeyId} from '../admin-api/links.js'
-import {deleteAccessKey} from '../aws/access-keys.js'
+import {deleteAccessKey, maskKeyId} from '../aws/access-keys.js'
 import type {AwsClients, AwsCredentials} from '../aws/clients.js'
 import type {Inventory} from '../aws/owned-resources.js'
 import {ADDON_UUID_TAG, RETAINED_TAG} from '../aws/tags.js'
