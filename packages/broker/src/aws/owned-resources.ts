@@ -27,8 +27,8 @@ export interface ListedUser {
   userName: string
   tags: Record<string, string>
   accessKeyIds: string[]
-  /** The database names it for the team; its keys were read even if its tags are not ours. */
-  known: boolean
+  /** Tagged as byo-s3's for the team; otherwise listed only because the database names it. */
+  tagged: boolean
 }
 
 export interface Inventory {
@@ -63,8 +63,6 @@ export async function inventoryOf(
   scope: InventoryScope,
 ): Promise<Inventory> {
   const limit = pLimit(PARALLEL_CALLS)
-  const ours = (tags: Record<string, string>) =>
-    tags[MANAGED_BY_TAG] === MANAGED_BY_VALUE && tags[TEAM_ID_TAG] === scope.teamId
 
   const listed = await listBuckets(clients, credentials, scope)
   const tagged = await Promise.all(
@@ -77,13 +75,18 @@ export async function inventoryOf(
   return {
     bucketNames: new Set(listed.map(({name}) => name)),
     buckets: tagged.filter(
-      (bucket): bucket is TaggedBucket => bucket !== undefined && ours(bucket.tags),
+      (bucket): bucket is TaggedBucket => bucket !== undefined && isOurs(bucket.tags, scope.teamId),
     ),
     userNames: new Set(userNames),
     users: users.filter(
-      (user): user is ListedUser => user !== undefined && (ours(user.tags) || user.known),
+      (user): user is ListedUser & {known: boolean} =>
+        user !== undefined && (user.tagged || user.known),
     ),
   }
+}
+
+function isOurs(tags: Record<string, string>, teamId: string): boolean {
+  return tags[MANAGED_BY_TAG] === MANAGED_BY_VALUE && tags[TEAM_ID_TAG] === teamId
 }
 
 async function listBuckets(
@@ -145,7 +148,7 @@ async function userWithKeys(
   credentials: AwsCredentials,
   scope: InventoryScope,
   userName: string,
-): Promise<ListedUser | undefined> {
+): Promise<(ListedUser & {known: boolean}) | undefined> {
   const iam = clients.iam(credentials)
   try {
     const tags: Record<string, string> = {}
@@ -154,9 +157,9 @@ async function userWithKeys(
     }
 
     const known = scope.knownUsers.has(userName)
-    const ours = tags[MANAGED_BY_TAG] === MANAGED_BY_VALUE && tags[TEAM_ID_TAG] === scope.teamId
+    const ours = isOurs(tags, scope.teamId)
     const accessKeyIds = ours || known ? await listAccessKeyIds(iam, userName) : []
-    return {userName, tags, accessKeyIds, known}
+    return {userName, tags, accessKeyIds, tagged: ours, known}
   } catch (error) {
     // Deleted since the listing.
     if (isAwsError(error, 'NoSuchEntity')) return undefined

@@ -61,9 +61,6 @@ export function orphansIn(inventory: Inventory, team: TeamState, aws: Aws): Insp
     const owner = liveUsers.get(user.userName)
     if (!owner) {
       const addonId = user.tags[ADDON_UUID_TAG] ?? null
-      // A user the database names but whose tags were removed is not ours to delete.
-      if (user.known) return []
-
       return [
         finding(
           {
@@ -84,7 +81,8 @@ export function orphansIn(inventory: Inventory, team: TeamState, aws: Aws): Insp
       ]
     }
 
-    return strayKeys(user.userName, user.accessKeyIds, owner, team, aws)
+    // A user whose tags someone removed is no longer ours to change, even if an add-on has it.
+    return user.tagged ? strayKeys(user.userName, user.accessKeyIds, owner, team, aws) : []
   })
 
   return [...buckets, ...users]

@@ -115,6 +115,13 @@ describe('the drift doctor: report', () => {
     })
   })
 
+  it('leaves the keys of a live add-on’s user alone once someone removed its tags', async () => {
+    aws.addon.user().tags = {}
+    aws.addon.user().accessKeys.push('AKIASTRAYKEY00000001')
+
+    expect((await report()).findings).to.deep.equal([])
+  })
+
   it('leaves the second key of a running rotation alone', async () => {
     const [appKey] = aws.addon.keys()
     await startRotationRecord(broker.app.services.pool, aws.addon.uuid, appKey)
