@@ -24,6 +24,7 @@ import {
   sentTags,
   STS_NAMESPACE,
   taggingXml,
+  tagsOf,
   versioningXml,
 } from '../test/helpers/aws-xml.js'
 import {s3Operation} from '../test/helpers/s3-operation.js'
@@ -71,6 +72,8 @@ interface State {
   /** Per bucket, only what a read-back must echo. */
   buckets: Map<string, {tags: Record<string, string>; policy?: string; lifecycle?: string}>
   issuedKeys: number
+  /** Each IAM user's path and tags, for the listings the drift check reads. */
+  users: Map<string, {path: string; tags: Record<string, string>}>
   /** Each IAM user's access key ids, oldest first. */
   accessKeys: Map<string, string[]>
   /** Keys the stub issued and then deleted: S3 refuses them. */
@@ -116,13 +119,7 @@ function s3Answer(
 ): Answer {
   const xml = (text: string) => ({body: text, type: 'application/xml'})
   const missing = (code: string) => ({status: 404, ...xml(s3Error(code))})
-  if (operation === 'ListBuckets') {
-    const members = [...buckets.keys()].map((name) => `<Bucket>${elements({Name: name})}</Bucket>`)
-    return xml(
-      `<ListAllMyBucketsResult><Buckets>${members.join('')}</Buckets></ListAllMyBucketsResult>`,
-    )
-  }
-
+  if (operation === 'ListBuckets') return xml(bucketListXml(buckets, url))
   if (operation === 'CreateBucket') {
     if (!buckets.has(bucketName)) buckets.set(bucketName, {tags: {}})
     return {headers: {location: `/${bucketName}`}}
@@ -176,6 +173,21 @@ function s3Answer(
   }
 }
 
+// Every bucket in one page, all in us-east-1, filtered by the prefix asked for.
+function bucketListXml(buckets: State['buckets'], url: URL): string {
+  const prefix = url.searchParams.get('prefix') ?? ''
+  const entries = [...buckets.keys()]
+    .filter((name) => name.startsWith(prefix))
+    .map(
+      (name) =>
+        `<Bucket>${elements({Name: name, CreationDate: new Date().toISOString(), BucketRegion: 'us-east-1'})}</Bucket>`,
+    )
+  return (
+    '<ListAllMyBucketsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">' +
+    `<Owner><ID>owner</ID></Owner><Buckets>${entries.join('')}</Buckets></ListAllMyBucketsResult>`
+  )
+}
+
 function awsQuery(state: State, service: 'iam' | 'sts', {body}: Call): Routed {
   const params = Object.fromEntries(new URLSearchParams(body))
   const action = params.Action ?? '(no Action)'
@@ -187,8 +199,9 @@ function awsQuery(state: State, service: 'iam' | 'sts', {body}: Call): Routed {
   })
   const keys = state.accessKeys.get(params.UserName) ?? []
   const answers: Record<string, () => Answer> = {
-    CreateUser: () =>
-      ok(
+    CreateUser: () => {
+      state.users.set(params.UserName, {path: params.Path ?? '/', tags: tagsOf(params)})
+      return ok(
         `<User>${elements({
           Path: params.Path,
           UserName: params.UserName,
@@ -196,7 +209,8 @@ function awsQuery(state: State, service: 'iam' | 'sts', {body}: Call): Routed {
           Arn: `arn:aws:iam::${ACCOUNT_ID}:user${params.Path ?? '/'}${params.UserName}`,
           CreateDate: new Date().toISOString(),
         })}</User>`,
-      ),
+      )
+    },
     PutUserPolicy: () => ok(),
     GetAccountSummary: () => {
       const entries = {Users: state.accessKeys.size, UsersQuota: 5000}
@@ -204,6 +218,22 @@ function awsQuery(state: State, service: 'iam' | 'sts', {body}: Call): Routed {
         ([key, value]) => `<entry>${elements({key, value})}</entry>`,
       )
       return ok(`<SummaryMap>${members.join('')}</SummaryMap>`)
+    },
+    // One page of every user under the path.
+    ListUsers: () => {
+      const members = [...state.users]
+        .filter(([, user]) => user.path.startsWith(params.PathPrefix ?? '/'))
+        .map(([UserName, {path}]) => {
+          const Arn = `arn:aws:iam::${ACCOUNT_ID}:user${path}${UserName}`
+          const fields = {Path: path, UserName, UserId: 'AIDABENCHUSER0000001', Arn}
+          return `<member>${elements({...fields, CreateDate: new Date().toISOString()})}</member>`
+        })
+      return ok(`<Users>${members.join('')}</Users><IsTruncated>false</IsTruncated>`)
+    },
+    ListUserTags: () => {
+      const tags = Object.entries(state.users.get(params.UserName)?.tags ?? {})
+      const members = tags.map(([Key, Value]) => `<member>${elements({Key, Value})}</member>`)
+      return ok(`<Tags>${members.join('')}</Tags><IsTruncated>false</IsTruncated>`)
     },
     ListAccessKeys: () => {
       const members = keys.map((keyId) => {
@@ -285,6 +315,7 @@ export async function startStub(): Promise<Stub> {
   const state: State = {
     buckets: new Map(),
     issuedKeys: 0,
+    users: new Map(),
     accessKeys: new Map(),
     deletedKeys: new Set(),
     heroku: newHerokuState(),

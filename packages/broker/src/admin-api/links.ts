@@ -1,3 +1,4 @@
+import {maskKeyId} from '../aws/access-keys.js'
 import {brokerPrincipalArn} from '../aws/broker-principal.js'
 import {whoAmI} from '../aws/identity.js'
 import {accountOfRoleArn, checkRole} from '../aws/role-access.js'
@@ -19,6 +20,7 @@ import {
   type OnDeprovision,
   type TeamLink,
 } from '../storage/team-links.js'
+import {lastDoctorRun} from './doctor.js'
 import {checkSettings, type SettingsRequest} from './link-settings.js'
 import {checkPermissions} from './verify.js'
 
@@ -161,13 +163,24 @@ async function refuseAccountChangeWhileLive(services: Services, team: Team, acco
 export async function linkOf(
   services: Services,
   team: Team,
-): Promise<LinkView & {bucketCount: number; verifiedAt: string}> {
+): Promise<
+  LinkView & {
+    bucketCount: number
+    verifiedAt: string
+    doctor: Awaited<ReturnType<typeof lastDoctorRun>>
+  }
+> {
   const link = await findTeamLink(services.pool, team.id)
   if (!link) throw notLinked(team)
 
   const live = await liveResourcesOfTeam(services.pool, team.id)
   // The keys were last checked with STS when the link was written.
-  return {...viewOf(link), bucketCount: live.length, verifiedAt: link.updatedAt.toISOString()}
+  return {
+    ...viewOf(link),
+    bucketCount: live.length,
+    verifiedAt: link.updatedAt.toISOString(),
+    doctor: await lastDoctorRun(services, team.id),
+  }
 }
 
 /** Changes a link's settings without touching its keys, so no secret has to be sent again. */
@@ -250,12 +263,6 @@ function viewOf(link: TeamLink): LinkView {
     forbiddenOptions: link.forbiddenOptions,
     forcedOptions: link.forcedOptions,
   }
-}
-
-/** Shows enough of an access key id to recognise it: `AKIA************MPLE`. */
-export function maskKeyId(keyId: string): string {
-  if (keyId.length <= 8) return '*'.repeat(keyId.length)
-  return keyId.slice(0, 4) + '*'.repeat(keyId.length - 8) + keyId.slice(-4)
 }
 
 export function notLinked(team: Team): BrokerError {

@@ -3,6 +3,8 @@ import type {Services} from '../services.js'
 import {scopeLog} from '../http/log-scope.js'
 import {accountOf, bearerToken, requireAdmin, teamOf} from './heroku-user.js'
 import {verifyLink} from './verify.js'
+import {doctorTeam} from './doctor.js'
+import {doctorReport, lastDoctorRun} from './doctor-schema.js'
 import type {SettingsRequest} from './link-settings.js'
 import {BrokerError} from '../errors.js'
 import {
@@ -36,6 +38,7 @@ const link = {
     forcedOptions: {type: 'object', additionalProperties: {type: 'string'}},
     bucketCount: {type: 'integer'},
     verifiedAt: {type: 'string'},
+    doctor: lastDoctorRun,
     created: {type: 'boolean'},
   },
 }
@@ -239,6 +242,29 @@ export async function adminApi(app: FastifyInstance, {services}: {services: Serv
     async (request) => {
       const {team} = await caller(request, request.params.team)
       return verifyLink(services, team)
+    },
+  )
+
+  // Admins only: the report names resources of the whole account, and a fix deletes some.
+  // TODO: a team with hundreds of buckets may outlast the 25-second request limit; queue the
+  // check as a job and let the CLI poll for the stored report instead.
+  app.get<TeamParams>(
+    '/admin/teams/:team/doctor',
+    {schema: {params, response: {200: doctorReport}}},
+    async (request) => {
+      const {team} = await caller(request, request.params.team)
+      requireAdmin(team, 'check it for drift')
+      return doctorTeam(services, team, {fix: false})
+    },
+  )
+
+  app.post<TeamParams>(
+    '/admin/teams/:team/doctor/fix',
+    {schema: {params, response: {200: doctorReport}}},
+    async (request) => {
+      const {team} = await caller(request, request.params.team)
+      requireAdmin(team, 'repair its AWS resources')
+      return doctorTeam(services, team, {fix: true})
     },
   )
 

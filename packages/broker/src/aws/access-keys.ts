@@ -42,3 +42,9 @@ export async function issueAccessKey(iam: IAMClient, userName: string): Promise<
 
   return {accessKeyId: key.AccessKeyId, secretAccessKey: key.SecretAccessKey}
 }
+
+/** Shows enough of an access key id to recognise it: `AKIA************MPLE`. */
+export function maskKeyId(keyId: string): string {
+  if (keyId.length <= 8) return '*'.repeat(keyId.length)
+  return keyId.slice(0, 4) + '*'.repeat(keyId.length - 8) + keyId.slice(-4)
+}

@@ -6,6 +6,7 @@ import {
   PutBucketCorsCommand,
   PutBucketEncryptionCommand,
   PutBucketLifecycleConfigurationCommand,
+  PutBucketOwnershipControlsCommand,
   PutBucketPolicyCommand,
   PutBucketVersioningCommand,
   PutPublicAccessBlockCommand,
@@ -26,6 +27,8 @@ import {type BucketTarget, targetOf} from './bucket-tags.js'
 import type {AwsClients, AwsCredentials} from './clients.js'
 import {describeAwsError, isAwsError} from './service-errors.js'
 
+const OWNER_ENFORCED = 'BucketOwnerEnforced'
+
 type Put = (s3: S3Client, target: BucketTarget, settings: BucketSettings) => Promise<void>
 
 interface Part {
@@ -43,6 +46,8 @@ interface Part {
  */
 const PARTS: Part[] = [
   {name: 'publicAccessBlock', of: publicAccessBlockFor, put: putPublicAccessBlock},
+  // CreateBucket sets it, and no setting changes it: only a repair writes it again.
+  {name: 'ownership', of: () => OWNER_ENFORCED, fresh: OWNER_ENFORCED, put: putOwnership},
   {name: 'encryption', of: encryptionRuleFor, put: putEncryption},
   {name: 'policy', of: (settings) => settings.publicPrefix, put: putPolicy},
   {name: 'versioning', of: (settings) => settings.versioning, fresh: false, put: putVersioning},
@@ -75,13 +80,29 @@ export async function applyBucketSettings(
   desired: BucketSettings,
   previous: BucketSettings | null,
 ): Promise<void> {
+  await writeParts(clients, credentials, bucket, desired, partsToApply(previous, desired))
+}
+
+/**
+ * Writes the named parts of the configuration again, as they should be, whatever the bucket
+ * holds now: the repair for settings someone changed behind the broker's back.
+ */
+export async function writeParts(
+  clients: AwsClients,
+  credentials: AwsCredentials,
+  bucket: BucketRef,
+  settings: BucketSettings,
+  names: string[],
+): Promise<void> {
   const s3 = clients.s3(credentials, bucket.region)
   const target = targetOf(bucket)
-  const names = partsToApply(previous, desired)
   for (const part of PARTS) {
-    if (names.includes(part.name)) await part.put(s3, target, desired)
+    if (names.includes(part.name)) await part.put(s3, target, settings)
   }
 }
+
+/** The parts writeParts can write. */
+export const WRITABLE_PARTS = PARTS.map(({name}) => name)
 
 async function putPublicAccessBlock(s3: S3Client, target: BucketTarget, settings: BucketSettings) {
   const flags = publicAccessBlockFor(settings)
@@ -99,6 +120,15 @@ async function putPublicAccessBlock(s3: S3Client, target: BucketTarget, settings
       `S3 does not show the relaxed Block Public Access settings of bucket ${target.Bucket} yet.`,
     )
   }
+}
+
+async function putOwnership(s3: S3Client, target: BucketTarget) {
+  await s3.send(
+    new PutBucketOwnershipControlsCommand({
+      ...target,
+      OwnershipControls: {Rules: [{ObjectOwnership: OWNER_ENFORCED}]},
+    }),
+  )
 }
 
 async function putEncryption(s3: S3Client, target: BucketTarget, settings: BucketSettings) {

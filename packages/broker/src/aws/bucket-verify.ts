@@ -31,6 +31,23 @@ const TLS_ONLY_STATEMENT = 'DenyNonTlsRequests'
 
 type Check = (s3: S3Client, target: BucketTarget, bucket: VerifiedBucket) => Promise<boolean>
 
+/** The part of a bucket's configuration a check reads, named as bucket-configure.ts writes it. */
+export type BucketPart =
+  | 'publicAccessBlock'
+  | 'ownership'
+  | 'encryption'
+  | 'policy'
+  | 'versioning'
+  | 'lifecycle'
+  | 'cors'
+  | 'tags'
+
+/** A setting that does not hold, and the sentence that says how. */
+export interface BucketDrift {
+  part: BucketPart
+  problem: string
+}
+
 export interface VerifiedBucket extends BucketRef {
   addonId: string
   settings: BucketSettings
@@ -40,36 +57,46 @@ export interface VerifiedBucket extends BucketRef {
  * Each setting createBucket and secureBucket apply, and what to tell the team if it is off. The
  * baseline is read back for every bucket, CORS only for a bucket that is meant to have it.
  */
-function checksFor(settings: BucketSettings): {check: Check; failure: string}[] {
+function checksFor(settings: BucketSettings): {part: BucketPart; check: Check; failure: string}[] {
   const isPublic = settings.publicPrefix !== null
   return [
     {
+      part: 'publicAccessBlock',
       check: publicAccessBlocked,
       failure: isPublic
         ? 'Block Public Access does not allow the public policy while blocking ACLs'
         : 'Block Public Access is not fully on (an account or organisation policy may override it)',
     },
     {
+      part: 'ownership',
       check: ownerEnforced,
       failure: 'Object Ownership is not BucketOwnerEnforced, so ACLs are still in effect',
     },
     settings.kmsKeyArn === null
-      ? {check: encryptedByDefault, failure: 'default encryption is neither SSE-S3 nor SSE-KMS'}
+      ? {
+          part: 'encryption',
+          check: encryptedByDefault,
+          failure: 'default encryption is neither SSE-S3 nor SSE-KMS',
+        }
       : {
+          part: 'encryption',
           check: encryptedWithKey,
           failure: `default encryption is not SSE-KMS with ${settings.kmsKeyArn} and a bucket key`,
         },
     {
+      part: 'policy',
       check: policyAsSet,
       failure: isPublic
         ? `the bucket policy does not refuse requests made without TLS and let anyone read ${settings.publicPrefix}`
         : 'the bucket policy does not refuse requests made without TLS',
     },
     {
+      part: 'versioning',
       check: versioningAsSet,
       failure: settings.versioning ? 'versioning is not enabled' : 'versioning is enabled',
     },
     {
+      part: 'lifecycle',
       check: lifecycleAsSet,
       failure:
         'the lifecycle rules do not abort unfinished uploads' +
@@ -78,8 +105,15 @@ function checksFor(settings: BucketSettings): {check: Check; failure: string}[] 
     },
     ...(settings.corsOrigins.length === 0
       ? []
-      : [{check: corsAsSet, failure: `CORS does not allow ${settings.corsOrigins.join(', ')}`}]),
+      : [
+          {
+            part: 'cors' as const,
+            check: corsAsSet,
+            failure: `CORS does not allow ${settings.corsOrigins.join(', ')}`,
+          },
+        ]),
     {
+      part: 'tags',
       check: taggedForAddon,
       failure: 'the bucket is not tagged as managed by byo-s3 for this add-on',
     },
@@ -107,24 +141,53 @@ export async function verifyBucketSettings(
   credentials: AwsCredentials,
   bucket: BucketRef & {addonId: string} & BucketConfiguration,
 ): Promise<void> {
-  const s3 = clients.s3(credentials, bucket.region)
-  const target = targetOf(bucket)
   const verified = {...bucket, settings: bucket.settings ?? DEFAULT_BUCKET_SETTINGS}
-
-  const failures: string[] = []
-  for (const {check, failure} of checksFor(verified.settings)) {
-    if (!(await holds(check(s3, target, verified)))) failures.push(failure)
-  }
-
+  const failures = await failedChecks(clients, credentials, verified, checksFor(verified.settings))
   if (failures.length === 0) return
 
   throw new BrokerError(
     422,
     'bucket_settings_not_applied',
     `Bucket ${bucket.bucketName} does not keep the settings byo-s3 applied: ` +
-      `${failures.join('; ')}. Check the AWS account's and organisation's policies, then ` +
-      `provision the add-on again.`,
+      `${failures.map(({problem}) => problem).join('; ')}. Check the AWS account's and ` +
+      `organisation's policies, then provision the add-on again.`,
   )
+}
+
+/**
+ * Every setting of a live add-on's bucket that no longer holds, read the same way provisioning
+ * reads it back, plus one check provisioning does not need: a policy someone widened since.
+ */
+export async function bucketDrift(
+  clients: AwsClients,
+  credentials: AwsCredentials,
+  bucket: VerifiedBucket,
+): Promise<BucketDrift[]> {
+  const checks = [
+    ...checksFor(bucket.settings),
+    {
+      part: 'policy' as const,
+      check: policyNotWidened,
+      failure: 'the bucket policy allows more than byo-s3 set',
+    },
+  ]
+  return failedChecks(clients, credentials, bucket, checks)
+}
+
+async function failedChecks(
+  clients: AwsClients,
+  credentials: AwsCredentials,
+  bucket: VerifiedBucket,
+  checks: ReturnType<typeof checksFor>,
+): Promise<BucketDrift[]> {
+  const s3 = clients.s3(credentials, bucket.region)
+  const target = targetOf(bucket)
+  const failures: BucketDrift[] = []
+  for (const {part, check, failure} of checks) {
+    if (!(await holds(check(s3, target, bucket)))) failures.push({part, problem: failure})
+  }
+
+  return failures
 }
 
 async function holds(check: Promise<boolean>): Promise<boolean> {
@@ -181,6 +244,28 @@ async function policyAsSet(s3: S3Client, target: BucketTarget, bucket: VerifiedB
 
   const {publicPrefix} = bucket.settings
   return publicPrefix === null || hasPublicReadStatement(policy, target.Bucket, publicPrefix)
+}
+
+/**
+ * No Allow statement beyond the public read byo-s3 wrote for a public prefix: a Deny someone
+ * added only narrows access, an Allow widens it. No policy at all is policyAsSet's to report.
+ */
+async function policyNotWidened(s3: S3Client, target: BucketTarget, bucket: VerifiedBucket) {
+  let policy: string | undefined
+  try {
+    policy = (await s3.send(new GetBucketPolicyCommand(target))).Policy
+  } catch (error) {
+    if (isAwsError(error, 'NoSuchBucketPolicy')) return true
+
+    throw error
+  }
+
+  const {publicPrefix} = bucket.settings
+  const ours = (statement: PublicStatement) =>
+    publicPrefix !== null && isPublicReadStatement(statement, target.Bucket, publicPrefix)
+  return statementsOf(policy ?? '').every(
+    (statement) => statement?.Effect !== 'Allow' || ours(statement),
+  )
 }
 
 async function versioningAsSet(s3: S3Client, target: BucketTarget, bucket: VerifiedBucket) {
@@ -240,18 +325,30 @@ export function hasTlsOnlyStatement(policyText: string): boolean {
 
 /** Whether the policy lets anyone (and only GetObject) read the objects under the prefix. */
 function hasPublicReadStatement(policyText: string, bucketName: string, prefix: string): boolean {
-  const policy = JSON.parse(policyText) as {Statement?: PublicStatement | PublicStatement[]}
+  return statementsOf(policyText).some((statement) =>
+    isPublicReadStatement(statement, bucketName, prefix),
+  )
+}
+
+function isPublicReadStatement(statement: PublicStatement, bucketName: string, prefix: string) {
   const resource = `arn:aws:s3:::${bucketName}/${prefix}*`
-  return [policy.Statement ?? []]
-    .flat()
-    .some(
-      (statement) =>
-        statement?.Sid === PUBLIC_READ_STATEMENT &&
-        statement.Effect === 'Allow' &&
-        isEveryone(statement.Principal) &&
-        [statement.Action].flat().join() === 's3:GetObject' &&
-        [statement.Resource].flat().join() === resource,
-    )
+  return (
+    statement?.Sid === PUBLIC_READ_STATEMENT &&
+    statement.Effect === 'Allow' &&
+    isEveryone(statement.Principal) &&
+    [statement.Action].flat().join() === 's3:GetObject' &&
+    [statement.Resource].flat().join() === resource
+  )
+}
+
+// A policy that is not JSON has no statement to read; policyAsSet reports it as lacking ours.
+function statementsOf(policyText: string): PublicStatement[] {
+  try {
+    const policy = JSON.parse(policyText) as {Statement?: PublicStatement | PublicStatement[]}
+    return [policy?.Statement ?? []].flat()
+  } catch {
+    return []
+  }
 }
 
 // IAM writes "anyone" as `*` or as `{"AWS": "*"}`, a value that may also come as a list.

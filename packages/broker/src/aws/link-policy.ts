@@ -44,8 +44,9 @@ export const LINK_ACTIONS = {
     'iam:DeleteAccessKey',
     'iam:ListAccessKeys',
   ],
-  // Recommended, not needed: without them the quota check before provisioning is skipped.
-  account: ['iam:GetAccountSummary', 's3:ListAllMyBuckets'],
+  // Recommended, not needed: provisioning works without them, but skips its quota check, and the
+  // drift doctor cannot list what the account holds.
+  account: ['iam:GetAccountSummary', 's3:ListAllMyBuckets', 'iam:ListUsers', 'iam:ListUserTags'],
 } as const
 
 export const RECOMMENDED_ACTIONS: ReadonlySet<string> = new Set(LINK_ACTIONS.account)

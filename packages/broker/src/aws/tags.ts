@@ -6,6 +6,8 @@ export interface Tag {
 export const MANAGED_BY_TAG = 'managed-by'
 export const MANAGED_BY_VALUE = 'byo-s3'
 export const ADDON_UUID_TAG = 'byo-s3:addon-uuid'
+/** The Heroku team the add-on was made for: one AWS account may hold several teams' resources. */
+export const TEAM_ID_TAG = 'byo-s3:team-id'
 /** When a retained bucket was left behind by its deprovisioned add-on. */
 export const RETAINED_TAG = 'byo-s3:retained'
 export const ADDON_STATE_TAG = 'byo-s3:addon-state'

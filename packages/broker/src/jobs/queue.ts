@@ -6,6 +6,10 @@ export const PROVISION = 'provision'
 export const DEPROVISION = 'deprovision'
 export const ROTATE = 'rotate'
 export const DELETE_OLD_KEY = 'delete-old-key'
+export const DOCTOR = 'doctor'
+
+/** Every linked team is checked for drift at the start of each hour (UTC). */
+export const DOCTOR_SCHEDULE = '0 * * * *'
 
 export interface AddonJob {
   addonId: string
@@ -91,6 +95,15 @@ export class JobQueue {
         expireInSeconds: 15 * 60,
       })
     }
+    // pg-boss makes one job per tick however many processes schedule it. A failed run is not
+    // retried: the next hour's is as good.
+    await this.#boss.createQueue(DOCTOR, {
+      name: DOCTOR,
+      policy: 'singleton',
+      retryLimit: 0,
+      expireInSeconds: 50 * 60,
+    })
+    await this.#boss.schedule(DOCTOR, DOCTOR_SCHEDULE)
   }
 
   /**
@@ -140,6 +153,20 @@ export class JobQueue {
       this.#log.warn({err: error, addonId}, 'could not look up the team of a job')
       return undefined
     }
+  }
+
+  /** Works a queue whose jobs carry no add-on: the scheduled ones. */
+  async workScheduled(
+    queue: string,
+    handler: (log: FastifyBaseLogger) => Promise<void>,
+    pollingIntervalSeconds = 2,
+  ): Promise<void> {
+    await this.#boss.work(queue, {pollingIntervalSeconds, batchSize: 1}, async ([job]) => {
+      const log = this.#log.child({jobId: job.id, queue})
+      log.info('job started')
+      await handler(log)
+      log.info('job finished')
+    })
   }
 
   stop(): Promise<void> {

@@ -1,3 +1,4 @@
+import {runScheduledDoctor} from '../doctor/scheduled.js'
 import {runPlanChangeJob} from '../plans/plan-change-job.js'
 import {runDeprovisionJob} from '../provisioning/deprovision-job.js'
 import {runProvisionJob} from '../provisioning/provision-job.js'
@@ -7,6 +8,7 @@ import {
   CHANGE_PLAN,
   DELETE_OLD_KEY,
   DEPROVISION,
+  DOCTOR,
   type JobQueue,
   PROVISION,
   ROTATE,
@@ -44,5 +46,10 @@ export async function startWorkers(
       pollingIntervalSeconds,
     )
   }
+  await jobs.workScheduled(
+    DOCTOR,
+    (log) => runScheduledDoctor(services, log),
+    pollingIntervalSeconds,
+  )
   await queueRunningRotations(services)
 }

@@ -27,6 +27,7 @@ import type {FastifyBaseLogger as Logger} from 'fastify'
 import type {PoolClient} from 'pg'
 import {checkAdoptableBucket} from '../aws/bucket-adopt.js'
 import {createBucket, secureBucket} from '../aws/bucket-setup.js'
+import {TEAM_ID_TAG} from '../aws/tags.js'
 import {DEFAULT_BUCKET_SETTINGS} from '../aws/bucket-settings.js'
 import type {AwsCredentials, AwsKeyPair} from '../aws/clients.js'
 import {deleteUser, deprovisionBucketAndUser} from '../aws/deprovision.js'
@@ -130,7 +131,7 @@ async function provisionSteps(services: Services, db: PoolClient, resource: Reso
     addonId: current.id,
     settings,
     tags: {
-      'byo-s3:team-id': current.teamId!,
+      [TEAM_ID_TAG]: current.teamId!,
       'byo-s3:app-id': current.appId!,
       'byo-s3:app-name': current.appName!,
     },

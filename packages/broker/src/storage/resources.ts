@@ -171,3 +171,8 @@ export function teamResources(db: Queryable, teamId: string): Promise<Resource[]
     [teamId],
   )
 }
+
+/** The add-ons with these ids, whatever their state: what became of the add-on a tag names. */
+export function resourcesWithIds(db: Queryable, ids: string[]): Promise<Resource[]> {
+  return queryRows<Resource>(db, `select ${columns} from resources where id = any($1)`, [ids])
+}

@@ -166,3 +166,12 @@ export async function stopRotationOnDeprovision(db: Queryable, addonId: string):
   )
   return result.rowCount === 1
 }
+
+/** The running rotations of these add-ons: both their keys may exist. */
+export function runningRotationsOf(db: Queryable, addonIds: string[]): Promise<Rotation[]> {
+  return queryRows<Rotation>(
+    db,
+    `select ${columns} from rotations where addon_id = any($1) and state = any($2)`,
+    [addonIds, runningStates],
+  )
+}

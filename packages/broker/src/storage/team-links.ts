@@ -209,3 +209,8 @@ export async function findTeamExternalId(db: Queryable, teamId: string): Promise
   )
   return row?.externalId ?? null
 }
+
+/** Every linked team, for the hourly drift check. */
+export function allTeamLinks(db: Queryable): Promise<TeamLink[]> {
+  return queryRows<TeamLink>(db, `select ${columns} from team_links order by team_name`)
+}

@@ -9,6 +9,7 @@ import {
 } from './aws-fakes.js'
 import {
   deletedObjects,
+  elements,
   deleteObjectsResultXml,
   encryptionXml,
   listMultipartUploadsXml,
@@ -232,6 +233,10 @@ const ANSWERS: Record<string, Answer> = {
     objectOwnership
       ? {body: ownershipControlsXml(objectOwnership)}
       : notFound('OwnershipControlsNotFoundError'),
+  PutBucketOwnershipControls(state, {body}) {
+    state.objectOwnership = xmlTexts(body, 'ObjectOwnership')[0]
+    return {}
+  },
   GetBucketEncryption: ({encryption, kmsKeyId, bucketKeyEnabled}) =>
     encryption
       ? {body: encryptionXml(encryption, kmsKeyId, bucketKeyEnabled)}
@@ -414,4 +419,61 @@ function deleteBucket(state: FakeBucket): FakeReply {
 
   state.exists = false
   return {status: 204}
+}
+
+/**
+ * S3's ListBuckets for one account, over the buckets a test keeps (as fakeAnyBucket's map does):
+ * those that exist and belong to `owner`, filtered by `prefix` and paged by `max-buckets` with
+ * a continuation token, each with its region as S3 reports it. `pageSize` makes pages smaller
+ * than asked for, as S3 may, so that paging is exercised.
+ */
+export function fakeBucketListing(
+  buckets: Map<string, FakeBucket>,
+  {
+    owner = ACCOUNT_ID,
+    region = 'us-east-1',
+    refusedKeys = [],
+  }: {owner?: string; region?: string; refusedKeys?: string[]} = {},
+) {
+  const requests: URLSearchParams[] = []
+  let pageSize = Infinity
+  nock(`https://s3.${region}.amazonaws.com`)
+    .persist()
+    .get('/')
+    .query(true)
+    .reply(function (uri) {
+      const signedWith = /Credential=([A-Z0-9]+)\//.exec(String(this.req.headers.authorization))
+      if (refusedKeys.includes(signedWith?.[1] ?? '')) {
+        return toResult({status: 403, body: s3Error('InvalidAccessKeyId', 'No such key.')})
+      }
+
+      const query = new URL(uri, 'https://s3.invalid').searchParams
+      requests.push(query)
+      const prefix = query.get('prefix') ?? ''
+      const max = Math.min(pageSize, Number(query.get('max-buckets') ?? 10_000))
+      const after = query.get('continuation-token') ?? ''
+      const names = [...buckets]
+        .filter(([name, state]) => state.exists && state.owner === owner && name.startsWith(prefix))
+        .map(([name]) => name)
+        .sort()
+        .filter((name) => name > after)
+      const page = names.slice(0, max)
+      const entries = page.map(
+        (name) =>
+          `<Bucket>${elements({Name: name, CreationDate: '2026-01-02T03:04:05.000Z', BucketRegion: buckets.get(name)!.location ?? 'us-east-1'})}</Bucket>`,
+      )
+      const next = names.length > page.length ? elements({ContinuationToken: page.at(-1)!}) : ''
+      return toResult({
+        body:
+          '<ListAllMyBucketsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">' +
+          `<Owner><ID>owner</ID></Owner><Buckets>${entries.join('')}</Buckets>${next}` +
+          `<Prefix>${prefix}</Prefix></ListAllMyBucketsResult>`,
+      })
+    })
+  return {
+    requests,
+    setPageSize: (size: number) => {
+      pageSize = size
+    },
+  }
 }

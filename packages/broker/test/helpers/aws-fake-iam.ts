@@ -1,6 +1,8 @@
 import {accountSummary} from './aws-fake-account.js'
 import {fakeQueryApi, type FakeReply, IAM_URL} from './aws-fakes.js'
-import {elements, queryError, queryResult} from './aws-xml.js'
+import {elements, queryError, queryResult, tagsOf} from './aws-xml.js'
+
+export {tagsOf}
 
 export interface FakeIamUser {
   path: string
@@ -109,6 +111,12 @@ export function fakeIam(users: FakeIamUsers, overrides: Record<string, Override>
       user!.managedPolicies = user!.managedPolicies.filter((arn) => arn !== params.PolicyArn)
       return ok('DetachUserPolicy')
     },
+    ListUserTags(_params, user) {
+      const members = Object.entries(user!.tags).map(
+        ([Key, Value]) => `<member>${elements({Key, Value})}</member>`,
+      )
+      return ok('ListUserTags', `<Tags>${members.join('')}</Tags><IsTruncated>false</IsTruncated>`)
+    },
     DeleteUser(params, user) {
       const attached =
         user!.accessKeys.length +
@@ -126,7 +134,28 @@ export function fakeIam(users: FakeIamUsers, overrides: Record<string, Override>
     },
   }
 
+  // ListUsers names no user: it pages through all of them under a path, two to a page here so
+  // that paging is exercised.
+  function listUsers(params: Params): FakeReply {
+    const names = [...users]
+      .filter(([, user]) => user.path.startsWith(params.PathPrefix ?? '/'))
+      .map(([name]) => name)
+      .sort()
+      .filter((name) => name > (params.Marker ?? ''))
+    const page = names.slice(0, 2)
+    const members = page.map((name) => `<member>${userXml(name, users.get(name)!.path)}</member>`)
+    const more = names.length > page.length
+    return ok(
+      'ListUsers',
+      `<Users>${members.join('').replaceAll('<User>', '').replaceAll('</User>', '')}</Users>` +
+        `<IsTruncated>${more}</IsTruncated>${more ? elements({Marker: page.at(-1)!}) : ''}`,
+    )
+  }
+
   return fakeQueryApi(IAM_URL, (params) => {
+    if (params.Action === 'ListUsers')
+      return overrides.ListUsers?.(params, undefined) ?? listUsers(params)
+
     const user = users.get(params.UserName)
     const overridden = overrides[params.Action]?.(params, user)
     if (overridden) return overridden
@@ -139,16 +168,6 @@ export function fakeIam(users: FakeIamUsers, overrides: Record<string, Override>
 
     return handler(params, user)
   })
-}
-
-/** `Tags.member.N.Key` / `Tags.member.N.Value` form fields as a plain object. */
-export function tagsOf(params: Params): Record<string, string> {
-  const tags: Record<string, string> = {}
-  for (let n = 1; params[`Tags.member.${n}.Key`] !== undefined; n++) {
-    tags[params[`Tags.member.${n}.Key`]] = params[`Tags.member.${n}.Value`]
-  }
-
-  return tags
 }
 
 function userXml(userName: string, path: string) {

@@ -246,3 +246,13 @@ export function listObjectsV2PageXml(
     }) + contents.join(''),
   )
 }
+
+/** `Tags.member.N.Key` / `Tags.member.N.Value` form fields as a plain object. */
+export function tagsOf(params: Record<string, string>): Record<string, string> {
+  const tags: Record<string, string> = {}
+  for (let n = 1; params[`Tags.member.${n}.Key`] !== undefined; n++) {
+    tags[params[`Tags.member.${n}.Key`]] = params[`Tags.member.${n}.Value`]
+  }
+
+  return tags
+}

@@ -49,7 +49,34 @@ export type LinkResult = Link & {created: boolean; verification?: DryRun}
 
 export type LinkInfo = Link & {
   bucketCount: number
+  /** The latest drift check, by an admin or the broker's hourly job; null before the first. */
+  doctor?: DoctorRun | null
   verifiedAt: string
+}
+
+export type DoctorRun = {checkedAt: string; error: null | string; problems: null | number}
+
+export type FindingKind = 'drift' | 'failing' | 'missing' | 'orphan' | 'retained' | 'stuck'
+
+export type Finding = {
+  action: string
+  addonId: null | string
+  fix: {detail: string; outcome: 'failed' | 'fixed'} | null
+  fixable: boolean
+  kind: FindingKind
+  name: string
+  problem: string
+  resource: 'addon' | 'bucket' | 'job' | 'key' | 'rotation' | 'user'
+}
+
+export type DoctorReport = {
+  awsAccountId: string
+  checkedAt: string
+  counts: Record<FindingKind, number>
+  findings: Finding[]
+  fixed: boolean
+  problems: number
+  team: Team
 }
 
 export type BucketState = 'blocked' | 'deprovisioning' | 'failed' | 'provisioned' | 'provisioning'
@@ -148,6 +175,12 @@ export class BrokerClient {
 
   async deleteLink(team: string): Promise<void> {
     await this.request('DELETE', `/admin/teams/${encodeURIComponent(team)}/link`)
+  }
+
+  /** Has the broker compare the team's AWS account with its records; `fix` also repairs. */
+  async doctor(team: string, {fix}: {fix: boolean}): Promise<DoctorReport> {
+    const path = `/admin/teams/${encodeURIComponent(team)}/doctor`
+    return fix ? this.request('POST', `${path}/fix`) : this.request('GET', path)
   }
 
   async getLink(team: string): Promise<LinkInfo> {

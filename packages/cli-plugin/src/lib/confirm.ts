@@ -46,3 +46,10 @@ export function confirmNewExternalId(team: string, confirmation: string | undefi
     warning: `This replaces the External ID byo-s3 presents for team ${team}. A role linked now stops working until its trust policy names the new External ID.`,
   })
 }
+
+export function confirmFix(team: string, confirmation: string | undefined): Promise<void> {
+  return confirmTeam(team, confirmation, {
+    action: `Repairing team ${team}`,
+    warning: `This deletes IAM users and access keys of team ${team} that belong to no add-on, and applies drifted bucket settings again. Buckets are never deleted.`,
+  })
+}

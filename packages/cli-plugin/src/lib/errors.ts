@@ -9,6 +9,8 @@ export const ExitCode = {
   refused: 5,
   unreachable: 6,
   upstream: 7,
+  /** byo-s3:doctor found problems that are still there; scripts can fail on it. */
+  problems: 8,
 } as const
 
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode]

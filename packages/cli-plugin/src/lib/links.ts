@@ -89,5 +89,18 @@ export function printLinkInfo(link: LinkInfo): void {
     'Linked By': link.linkedBy,
     'Linked At': link.linkedAt,
     'Verified At': link.verifiedAt,
+    'Drift Check': doctorRunText(link.doctor),
   })
+}
+
+// Left out for a broker too old to say; null before the first check.
+function doctorRunText(run: LinkInfo['doctor']): string | undefined {
+  if (run === undefined) return undefined
+  if (run === null) return 'not run yet'
+  if (run.error !== null) return `${run.checkedAt}, could not run: ${run.error}`
+
+  if (!run.problems) return `${run.checkedAt}, no problems`
+
+  const problems = run.problems === 1 ? '1 problem' : `${run.problems} problems`
+  return `${run.checkedAt}, ${problems}: run heroku byo-s3:doctor to see them`
 }

@@ -42,7 +42,7 @@ function headroomLine(what: string, headroom: Headroom | null | undefined): stri
 
 /** Said, not thrown: provisioning works without these, it only skips its quota check. */
 export function recommendedMessage(missing: string[]): string {
-  return `Recommended: add ${missing.join(', ')} to the linked identity's policy, so byo-s3 can refuse an add-on before the account runs out of IAM users or buckets.`
+  return `Recommended: add ${missing.join(', ')} to the linked identity's policy, so byo-s3 can refuse an add-on before the account runs out of IAM users or buckets, and heroku byo-s3:doctor can list what the account holds.`
 }
 
 export function notCheckedMessage(reason: null | string, kind: LinkKind = 'keys'): string {

@@ -2,6 +2,7 @@ import {expect} from 'chai'
 import nock from 'nock'
 
 import Buckets from '../../src/commands/byo-s3/buckets.js'
+import Doctor from '../../src/commands/byo-s3/doctor.js'
 import Info from '../../src/commands/byo-s3/info.js'
 import Link from '../../src/commands/byo-s3/link.js'
 import Links from '../../src/commands/byo-s3/links.js'
@@ -30,6 +31,20 @@ const commands: CommandUnderTest[] = [
     argv: ['--team', 'acme'],
     request: {method: 'GET', path: '/admin/teams/acme/buckets'},
     progress: 'Listing the byo-s3 add-ons of team acme',
+  },
+  {
+    id: 'byo-s3:doctor',
+    Cmd: Doctor,
+    argv: ['--team', 'acme'],
+    request: {method: 'GET', path: '/admin/teams/acme/doctor'},
+    progress: 'Checking team acme',
+  },
+  {
+    id: 'byo-s3:doctor --fix',
+    Cmd: Doctor,
+    argv: ['--team', 'acme', '--fix', '--confirm', 'acme'],
+    request: {method: 'POST', path: '/admin/teams/acme/doctor/fix'},
+    progress: 'Checking and repairing team acme',
   },
   {
     id: 'byo-s3:info',
@@ -258,6 +273,23 @@ describe('heroku byo-s3:unlink without --confirm and without a terminal', functi
     expect(result?.exitCode).to.equal(2)
     expect(result?.stderr).to.equal(
       ' ›   Error: Unlinking team acme needs a confirmation and stdin is not a terminal. Pass --confirm acme.\n',
+    )
+    expect(result?.stdout).to.equal('')
+  })
+})
+
+describe('heroku byo-s3:doctor --fix without --confirm and without a terminal', function () {
+  it('exits 2 with one line saying which flag to pass, and sends the broker nothing', async function () {
+    let result: Awaited<ReturnType<typeof runAsCli>> | undefined
+
+    const requests = await requestsDuring(async () => {
+      result = await runAsCli(Doctor, ['--team', 'acme', '--fix'])
+    })
+
+    expect(requests).to.deep.equal([])
+    expect(result?.exitCode).to.equal(2)
+    expect(result?.stderr).to.equal(
+      ' ›   Error: Repairing team acme needs a confirmation and stdin is not a terminal. Pass --confirm acme.\n',
     )
     expect(result?.stdout).to.equal('')
   })

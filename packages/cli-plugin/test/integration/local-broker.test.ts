@@ -162,6 +162,23 @@ describe('the commands in the real Heroku CLI, against a local broker', function
     expect(result.permissions.every(({allowed}: {allowed: boolean}) => allowed)).to.be.true
   })
 
+  it("finds nothing wrong with the team's add-on and exits 0", async function () {
+    const {stdout} = await heroku(['byo-s3:doctor', '--team', 'bench-team'])
+
+    expect(stdout).to.contain(`Checked team bench-team against AWS account ${ACCOUNT_ID}`)
+    expect(stdout).to.contain('✓ No bucket, user or key of this team without an add-on.')
+    expect(stdout).to.contain('✓ Every bucket keeps the settings byo-s3 applied.')
+    expect(stdout).not.to.contain('✗')
+  })
+
+  it('prints the drift report as JSON with --json', async function () {
+    const report = await herokuJson(['byo-s3:doctor', '--team', 'bench-team'])
+
+    expect(report).to.include({awsAccountId: ACCOUNT_ID, fixed: false, problems: 0})
+    expect(report.team).to.deep.equal(TEAM)
+    expect(report.findings).to.deep.equal([])
+  })
+
   it("rotates the add-on's key and names the new one once the app has it", async function () {
     const oldKey = appKey()
     broker.stub.reset()

@@ -97,6 +97,30 @@ describe('heroku byo-s3:info', function () {
     expect(stdout).to.contain('Forced Options:    none\n')
   })
 
+  it('shows when the drift check last ran and what it found', async function () {
+    const checkedAt = '2026-05-06T09:00:00.000Z'
+    scope
+      .get('/admin/teams/acme/link')
+      .reply(200, {...link, doctor: {checkedAt, problems: 2, error: null}})
+      .get('/admin/teams/acme/link')
+      .reply(200, {
+        ...link,
+        doctor: {checkedAt, problems: null, error: 'InvalidAccessKeyId: No such key.'},
+      })
+      .get('/admin/teams/acme/link')
+      .reply(200, {...link, doctor: null})
+
+    const lines = async () => (await run(Info, ['--team', 'acme'])).stdout.split('\n')
+
+    expect(await lines()).to.include(
+      `Drift Check:       ${checkedAt}, 2 problems: run heroku byo-s3:doctor to see them`,
+    )
+    expect(await lines()).to.include(
+      `Drift Check:       ${checkedAt}, could not run: InvalidAccessKeyId: No such key.`,
+    )
+    expect(await lines()).to.include('Drift Check:       not run yet')
+  })
+
   it('prints the broker object as JSON with --json', async function () {
     scope.get('/admin/teams/acme/link').reply(200, link)
 
