@@ -6,6 +6,8 @@
  *            new add-on: latency percentiles and throughput, and where the time goes.
  *   Phase B  one provision job run directly: the AWS calls before the readiness probe, per
  *            operation, the calls of the whole job, and its wall time.
+ *   Phase C  POST /heroku/resources and POST /sso/login, each sustained for a fixed time
+ *            (BENCH_SUSTAINED_SECONDS, default 20): throughput, p99 and the broker's memory.
  *
  * It prints figures and ratios against the aims, and asserts nothing; it exits non-zero only
  * when something is broken (errors, non-2xx answers, a job that did not finish).
@@ -31,6 +33,7 @@ import {instrumentBroker, LABELS, type Timing, type Timings} from './instrument.
 import type {LoadOptions, LoadResult} from './load.js'
 import {brokerConfig, linkBenchTeam} from './local-broker.js'
 import {cleanups, problems, runBenchmark} from './harness.js'
+import {phaseC, type Sustained} from './sustained.js'
 import {countBy, line, machine, ms, printMachine, ratio, section, verdict} from './report.js'
 import type {StubCall} from './stub.js'
 
@@ -95,7 +98,8 @@ async function main(): Promise<void> {
     authorization: target.authorization,
     herokuApiUrl: stubInfo.url,
   })
-  printSummary(a, b, `PostgreSQL ${postgresVersion}`)
+  const c = await phaseC({load, target, resourceId: b.addonId})
+  printSummary(a, b, c, `PostgreSQL ${postgresVersion}`)
 }
 
 async function startDatabase(): Promise<{url: string; label: string}> {
@@ -433,6 +437,8 @@ interface PhaseB {
   probes: number
   wallMs: number
   repeatedMedianMs: number
+  /** A provisioned add-on, for the SSO logins of phase C. */
+  addonId: string
 }
 
 async function phaseB({
@@ -480,10 +486,10 @@ async function phaseB({
         `phase B: the job left the add-on ${rows[0]?.state ?? 'missing'}, not provisioned`,
       )
     }
-    return {calls, wallMs}
+    return {calls, wallMs, addonId: body.uuid}
   }
 
-  const {calls, wallMs} = await provisionOne()
+  const {calls, wallMs, addonId} = await provisionOne()
   const isAws = (call: StubCall) => /^(s3|iam|sts):/.test(call.operation)
   const probeAt = calls.findIndex((call) => call.operation === 's3:ListObjectsV2')
   if (probeAt < 0) problems.push('phase B: the job made no readiness probe (ListObjectsV2)')
@@ -540,6 +546,7 @@ async function phaseB({
     probes,
     wallMs,
     repeatedMedianMs,
+    addonId,
   }
 }
 
@@ -563,7 +570,7 @@ function printHeader(database: string): void {
   )
 }
 
-function printSummary(a: PhaseA, b: PhaseB, database: string): void {
+function printSummary(a: PhaseA, b: PhaseB, c: Sustained[], database: string): void {
   const {model, cores, memory, node, date} = machine()
   const {result} = a
   const throughput = result.requests / result.durationSeconds
@@ -589,6 +596,13 @@ function printSummary(a: PhaseA, b: PhaseB, database: string): void {
       `with ${b.probes} probes; job wall time ${ms(b.wallMs)} (median of ${REPEATED_JOBS} more ` +
       `${ms(b.repeatedMedianMs)}), against stubs`,
   )
+  for (const {name, result, memory} of c) {
+    console.log(
+      `${name}, sustained ${result.durationSeconds.toFixed(0)} s: ` +
+        `${(result.requests / result.durationSeconds).toFixed(0)} req/s, p99 ${result.latencyMs.p99} ms; ` +
+        `broker RSS at most ${memory.rssMaxMiB.toFixed(0)} MiB, heap at most ${memory.heapMaxMiB.toFixed(0)} MiB`,
+    )
+  }
 }
 
 await runBenchmark(main)
