@@ -37,7 +37,7 @@ export function emptyingChart(
     return [
       `<text x="${LABEL_WIDTH - 10}" y="${y + 18}" text-anchor="end">${escapeXml(contender.name)}</text>`,
       `<rect x="${LABEL_WIDTH}" y="${y}" width="${length.toFixed(1)}" height="${BAR_HEIGHT}" fill="${COLOURS[contender.name] ?? '#a0aec0'}"/>`,
-      `<text x="${inside ? LABEL_WIDTH + 8 : LABEL_WIDTH + length + 8}" y="${y + 18}"` +
+      `<text x="${(inside ? LABEL_WIDTH + 8 : LABEL_WIDTH + length + 8).toFixed(1)}" y="${y + 18}"` +
         `${inside ? ' fill="#fff"' : ''}>${escapeXml(figures)}</text>`,
     ].join('\n  ')
   })
