@@ -8,6 +8,11 @@ export const PLAIN_APP = {id: 'e3b8f1c6-0d4a-4b92-a7e5-6c2d9f0b1a84', name: 'ben
 /** The name Heroku gives every benchmark add-on of APP. */
 export const ADDON_NAME = 'byo-s3-bench-71234'
 export const ACCOUNT_ID = '111122223333'
+/** The access key bench-team is linked with. */
+export const LINKED_CREDENTIALS = {
+  accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+  secretAccessKey: 'bench-linked-secret-access-key-0123456789',
+}
 
 /**
  * The Heroku user of the CLI benchmark and of the plugin's tests: the stub's Platform API knows

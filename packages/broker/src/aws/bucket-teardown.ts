@@ -17,6 +17,9 @@ import type {AwsClients, AwsCredentials} from './clients.js'
 import {httpStatusOf, isAwsError} from './service-errors.js'
 
 const MAX_KEYS_PER_DELETE = 1000
+// While one batch is deleted the next can be listed and sent. S3 takes about 3,500 deletes a
+// second under one prefix before it answers SlowDown, so more batches at once would gain little.
+const MAX_DELETES_IN_FLIGHT = 2
 const MAX_DELETE_ATTEMPTS = 3
 const RETRY_DELAY_MS = 100
 // Each pass lists from the start; a bucket still not empty after this many is being written to.
@@ -143,22 +146,74 @@ async function deleteAllVersions(s3: S3Client, target: Target) {
   throw new Error(`Bucket ${target.Bucket} still held objects after ${MAX_EMPTYING_PASSES} passes`)
 }
 
-/** One pass over ListObjectVersions, deleting in full batches as pages arrive. */
+/**
+ * One pass over ListObjectVersions. Full batches are deleted while the listing goes on, a few at
+ * a time: each page and each batch is a round trip to S3, and waiting for one before starting
+ * the next would leave the connection idle most of the time. The pass ends only once every
+ * batch it started has finished, so the next pass lists what is really left.
+ */
 async function deleteListedVersions(s3: S3Client, target: Target): Promise<number> {
+  const batches = new BatchDeletes(s3, target)
   let pending: ObjectIdentifier[] = []
   let listed = 0
 
-  for await (const page of objectVersionPages(s3, target)) {
-    listed += page.length
-    pending.push(...page)
-    while (pending.length >= MAX_KEYS_PER_DELETE) {
-      await deleteObjects(s3, target, pending.slice(0, MAX_KEYS_PER_DELETE))
-      pending = pending.slice(MAX_KEYS_PER_DELETE)
+  try {
+    for await (const page of objectVersionPages(s3, target)) {
+      listed += page.length
+      pending.push(...page)
+      while (pending.length >= MAX_KEYS_PER_DELETE) {
+        await batches.start(pending.slice(0, MAX_KEYS_PER_DELETE))
+        pending = pending.slice(MAX_KEYS_PER_DELETE)
+      }
     }
+
+    if (pending.length > 0) await batches.start(pending)
+  } catch (error) {
+    await batches.settled()
+    throw error
   }
 
-  if (pending.length > 0) await deleteObjects(s3, target, pending)
+  await batches.finish()
   return listed
+}
+
+/** DeleteObjects batches in flight, at most MAX_DELETES_IN_FLIGHT; the first failure ends them. */
+class BatchDeletes {
+  readonly #running = new Set<Promise<void>>()
+  #failure: {error: unknown} | undefined
+
+  constructor(
+    private readonly s3: S3Client,
+    private readonly target: Target,
+  ) {}
+
+  /** Waits for a free slot, then sends the batch; throws once an earlier batch has failed. */
+  async start(objects: ObjectIdentifier[]): Promise<void> {
+    while (this.#running.size >= MAX_DELETES_IN_FLIGHT) await Promise.race(this.#running)
+    this.#throwIfFailed()
+
+    const batch: Promise<void> = deleteObjects(this.s3, this.target, objects)
+      .catch((error: unknown) => {
+        this.#failure ??= {error}
+      })
+      .finally(() => this.#running.delete(batch))
+    this.#running.add(batch)
+  }
+
+  /** Waits for every batch to succeed or fail. */
+  async settled(): Promise<void> {
+    await Promise.all(this.#running)
+  }
+
+  /** Waits for every batch, then throws the first failure, if any. */
+  async finish(): Promise<void> {
+    await this.settled()
+    this.#throwIfFailed()
+  }
+
+  #throwIfFailed() {
+    if (this.#failure) throw this.#failure.error
+  }
 }
 
 // Versions and delete markers alike; an unversioned bucket lists its objects with version `null`.

@@ -1,11 +1,12 @@
 import {expect} from 'chai'
+import nock from 'nock'
 
 import {checkBucketDeletable, emptyAndDeleteBucket} from '../../src/aws/deprovision.js'
 import {BrokerError} from '../../src/errors.js'
 import {bucketState, fakeBucket, manyVersions, s3Operation} from '../helpers/aws-fake-bucket.js'
-import {ACCOUNT_ID, LINKED_CREDENTIALS, testClients} from '../helpers/aws-fakes.js'
+import {ACCOUNT_ID, LINKED_CREDENTIALS, s3BucketUrl, testClients} from '../helpers/aws-fakes.js'
 import type {S3Request} from '../helpers/aws-fakes.js'
-import {deletedObjects, s3Error, xmlTexts} from '../helpers/aws-xml.js'
+import {deletedObjects, deleteObjectsResultXml, s3Error, xmlTexts} from '../helpers/aws-xml.js'
 
 const BUCKET = 'byo-s3-shop-abcdefghijkl'
 const REGION = 'eu-west-1'
@@ -52,6 +53,40 @@ describe('emptyAndDeleteBucket', () => {
       null,
     ])
     expect(listings[1].query.get('version-id-marker')).to.equal('v1-999')
+  })
+
+  it('lists the next page while a batch is being deleted, then waits for every batch before listing again', async () => {
+    const state = bucketState({versions: manyVersions('a', 3000), pageSize: 1000})
+    // The first batch is answered only once the next page has been asked for, as S3 would answer
+    // a slow DeleteObjects; teardown that waited for it before listing on would never finish.
+    let requests: S3Request[] = []
+    const listings = () => requests.filter((request) => request.query.has('versions')).length
+    let firstBatchAnsweredAfter = 0
+    nock(s3BucketUrl(BUCKET, REGION))
+      .post('/')
+      .query((query) => 'delete' in query)
+      .reply(async () => {
+        for (let turn = 0; listings() < 2 && turn < 10_000; turn++) {
+          await new Promise((resolve) => setImmediate(resolve))
+        }
+        firstBatchAnsweredAfter = listings()
+        return [200, deleteObjectsResultXml(), {'content-type': 'application/xml'}]
+      })
+    requests = fakeBucket(BUCKET, REGION, state)
+
+    await emptyAndDelete()
+
+    expect(firstBatchAnsweredAfter).to.equal(2)
+    // The first batch was answered without deleting anything, so a second pass finds its 1,000
+    // versions; it starts only after both other batches of the first pass were answered.
+    const passStarts = requests.flatMap((request, n) =>
+      request.query.has('versions') && !request.query.has('key-marker') ? [n] : [],
+    )
+    expect(passStarts).to.have.length(3)
+    const batchesBefore = (end: number) => deleteBatches(requests.slice(0, end)).length
+    expect(batchesBefore(passStarts[1])).to.equal(2)
+    expect(batchesBefore(requests.length)).to.equal(3)
+    expect(state.exists).to.equal(false)
   })
 
   it('asks for quiet deletes and names the expected owner on every call', async () => {
