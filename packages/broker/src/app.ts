@@ -12,7 +12,7 @@ import {HerokuPlatform} from './heroku/platform.js'
 import {acceptHerokuJson} from './http/content-types.js'
 import {handleErrors, replyToError} from './http/error-handler.js'
 import {logCompletionInScope} from './http/log-scope.js'
-import {JobQueue} from './jobs/queue.js'
+import {isAdminShutdown, JobQueue} from './jobs/queue.js'
 import {startWorkers} from './jobs/workers.js'
 import {awsCallCounter} from './metrics/aws-calls.js'
 import {metricsEndpoint} from './metrics/endpoint.js'
@@ -66,7 +66,14 @@ export async function buildApp({
   await app.register(fastifyPostgres, {connectionString: databaseUrl, max: 10})
   // pg.Pool emits 'error' when an idle client loses its server; without a listener that event
   // would crash the process.
-  app.pg.pool.on('error', (error) => app.log.warn({err: error}, 'idle database client failed'))
+  let closing = false
+  app.addHook('preClose', async () => {
+    closing = true
+  })
+  app.pg.pool.on('error', (error) => {
+    if (closing && isAdminShutdown(error)) app.log.debug({err: error}, 'database closed')
+    else app.log.warn({err: error}, 'idle database client failed')
+  })
 
   // Without a metrics token nothing is counted, in this process or any other.
   const counters = config.metricsToken ? new SharedCounters(app.pg.pool, app.log) : undefined

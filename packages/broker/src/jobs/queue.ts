@@ -36,6 +36,7 @@ export type JobHandler = (
 export class JobQueue {
   readonly #boss: PgBoss
   readonly #log: FastifyBaseLogger
+  #stopping = false
   readonly #options: JobQueueOptions
 
   constructor(databaseUrl: string, log: FastifyBaseLogger, options: JobQueueOptions = {}) {
@@ -48,7 +49,11 @@ export class JobQueue {
       // Keep finished jobs a week, for anyone reading what happened to an add-on.
       deleteAfterDays: 7,
     })
-    this.#boss.on('error', (error) => log.error({err: error}, 'job queue error'))
+    this.#boss.on('error', (error) => {
+      // While stopping, a database that stops too (the embedded one, on Ctrl-C) is expected.
+      if (this.#stopping && isAdminShutdown(error)) log.debug({err: error}, 'job queue closed')
+      else log.error({err: error}, 'job queue error')
+    })
   }
 
   async start(): Promise<void> {
@@ -170,6 +175,12 @@ export class JobQueue {
   }
 
   stop(): Promise<void> {
+    this.#stopping = true
     return this.#boss.stop({graceful: true, timeout: 15_000, wait: true})
   }
+}
+
+/** PostgreSQL's `admin_shutdown`: the server ended the connection because it is stopping. */
+export function isAdminShutdown(error: unknown): boolean {
+  return (error as {code?: string} | undefined)?.code === '57P01'
 }

@@ -33,12 +33,9 @@ export async function runOperation(
 
   if (command === 'reencrypt') return reencrypt(env, out)
 
-  out(
-    command === undefined || command === 'help'
-      ? USAGE
-      : `Unknown command "${command}".\n\n${USAGE}`,
-  )
-  return command === undefined || command === 'help' ? 0 : 2
+  const asksForHelp = [undefined, 'help', '--help', '-h'].includes(command)
+  out(asksForHelp ? USAGE : `Unknown command "${command}".\n\n${USAGE}`)
+  return asksForHelp ? 0 : 2
 }
 
 async function reencrypt(env: NodeJS.ProcessEnv, out: (line: string) => void): Promise<number> {

@@ -117,15 +117,15 @@ export default class Link extends ByoS3Command {
     })(),
     'new-external-id': Flags.boolean({
       description:
-        'with --print-role-setup: replace the team’s External ID; a role linked now stops working until its trust policy names the new one',
+        "with --print-role-setup: replace the team's External ID; a role linked now stops working until its trust policy names the new one",
     }),
     'print-role-setup': Flags.boolean({
       description:
-        'print the IAM role to create for --role-arn: its trust policy (with the team’s External ID) and its permissions',
+        "print the IAM role to create for --role-arn: its trust policy (with the team's External ID) and its permissions",
     }),
     'role-arn': Flags.string({
       description:
-        'ARN of an IAM role in the team’s AWS account that byo-s3 assumes; no AWS keys are stored (see --print-role-setup)',
+        "ARN of an IAM role in the team's AWS account that byo-s3 assumes; no AWS keys are stored (see --print-role-setup)",
       parse: async (input) => parseRoleArn(input),
     }),
     'bucket-prefix': Flags.string({
