@@ -292,8 +292,9 @@ describe('Bad input: hostile and malformed requests are refused and change nothi
         'prototype pollution': `{"__proto__": {"admin": true}, "uuid": "${randomUUID()}"}`,
         'constructor pollution': `{"constructor": {"prototype": {"admin": true}}, "uuid": 1}`,
         'NUL byte': '\u0000',
-        'deeply nested': `{"uuid": ${'['.repeat(5000)}${']'.repeat(5000)}}`,
-        'deeply nested objects': `{"uuid": "${randomUUID()}", "options": ${'{"a":'.repeat(3000)}1${'}'.repeat(3000)}}`,
+        // Deeper than the parser goes: refused as unreadable, whatever the stack left to it.
+        'deeply nested': `{"uuid": ${'['.repeat(20_000)}${']'.repeat(20_000)}}`,
+        'deeply nested objects': `{"uuid": "${randomUUID()}", "options": ${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}}`,
         'over the body limit': JSON.stringify(provisionRequest({name: 'x'.repeat(1_100_000)})),
       }
       const cases: Case[] = entries(bodies).map(([name, payload]) => ({
@@ -308,6 +309,17 @@ describe('Bad input: hostile and malformed requests are refused and change nothi
         surface: 'partner',
         mayRecordRefused: uuid,
         request: {...cases[0].request, payload: `\uFEFF{"uuid": "${uuid}"}`},
+      })
+      // Nested options the parser reads are refused as options, recorded as the refusal.
+      const nested = randomUUID()
+      cases.push({
+        label: 'nested options',
+        surface: 'partner',
+        mayRecordRefused: nested,
+        request: {
+          ...cases[0].request,
+          payload: `{"uuid": "${nested}", "options": ${'{"a":'.repeat(500)}1${'}'.repeat(500)}}`,
+        },
       })
       await expectAllRefused(cases)
     })
