@@ -34,6 +34,8 @@ export interface AppOptions {
   overrides?: Pick<Services, 'readiness' | 'hooks'>
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
 declare module 'fastify' {
   interface FastifyInstance {
     services: Services
@@ -59,7 +61,11 @@ export async function buildApp({
     requestIdHeader: 'x-request-id',
     // Heroku's router cuts requests at 30 s; answer (or fail) before it does.
     requestTimeout: 25_000,
-    ajv: {customOptions: {removeAdditional: false}},
+    ajv: {
+      customOptions: {removeAdditional: false},
+      // Ajv's own uuid format also takes `urn:uuid:…`, which PostgreSQL's uuid type refuses.
+      onCreate: (ajv) => ajv.addFormat('uuid', UUID),
+    },
     frameworkErrors: replyToError,
   })
 

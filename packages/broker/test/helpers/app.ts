@@ -4,12 +4,17 @@ import {buildApp} from '../../src/app.js'
 import {type Config, loadConfig} from '../../src/config/config.js'
 import {generateKey} from '../../src/crypto/fernet-token.js'
 import {createLogger} from '../../src/logger.js'
+import {auditLogLine, auditSecret} from './log-audit.js'
 import {createTestDatabase} from './postgres.js'
 
 export const ADDON_PASSWORD = 'partner-password-0123456789abcdef'
 export const OAUTH_CLIENT_SECRET = 'oauth-client-secret-0123456789'
 export const HEROKU_API = 'https://api.heroku.test'
 export const HEROKU_ID = 'https://id.heroku.test'
+export const SSO_SALT = 'sso-salt-0123456789abcdef'
+auditSecret('ADDON_PASSWORD', ADDON_PASSWORD)
+auditSecret('OAUTH_CLIENT_SECRET', OAUTH_CLIENT_SECRET)
+auditSecret('SSO_SALT', SSO_SALT)
 
 export interface TestBroker {
   app: FastifyInstance
@@ -39,21 +44,29 @@ export async function startTestBroker(
   {workers = false, afterStep, ...options}: TestBrokerOptions = {},
 ): Promise<TestBroker> {
   const databaseUrl = options.databaseUrl ?? (await createTestDatabase())
-  const config = loadConfig({
+  const vars = {
     NODE_ENV: 'test',
     ADDON_PASSWORD,
-    SSO_SALT: 'sso-salt-0123456789abcdef',
+    SSO_SALT,
     OAUTH_CLIENT_SECRET,
     FERNET_KEYS: generateKey(),
     HEROKU_API_URL: HEROKU_API,
     HEROKU_ID_URL: HEROKU_ID,
-    LOG_LEVEL: 'debug',
+    // Everything is logged, into memory: the more the broker writes, the more the audit reads.
+    LOG_LEVEL: 'trace',
     ...env,
-  })
+  }
+  for (const name of ['ADDON_PASSWORD', 'SSO_SALT', 'OAUTH_CLIENT_SECRET', 'METRICS_TOKEN']) {
+    auditSecret(name, vars[name as keyof typeof vars])
+  }
+  for (const key of (vars.FERNET_KEYS ?? '').split(',')) auditSecret('FERNET_KEYS', key.trim())
+  const config = loadConfig(vars)
   const logLines: string[] = []
   const sink = new Writable({
     write(chunk, _encoding, done) {
-      logLines.push(...String(chunk).split('\n').filter(Boolean))
+      const lines = String(chunk).split('\n').filter(Boolean)
+      logLines.push(...lines)
+      for (const line of lines) auditLogLine(line)
       done()
     },
   })

@@ -1,6 +1,7 @@
 import {accountSummary} from './aws-fake-account.js'
 import {fakeQueryApi, type FakeReply, IAM_URL} from './aws-fakes.js'
 import {elements, queryError, queryResult, tagsOf} from './aws-xml.js'
+import {auditSecret} from './log-audit.js'
 
 export {tagsOf}
 
@@ -76,6 +77,7 @@ export function fakeIam(users: FakeIamUsers, overrides: Record<string, Override>
       issuedKeys++
       const accessKeyId = `AKIANEWAPPKEY${String(issuedKeys).padStart(7, '0')}`
       user!.accessKeys.push(accessKeyId)
+      auditSecret('app secretAccessKey', `app-secret-${issuedKeys}`)
       const fields = {
         UserName: params.UserName,
         AccessKeyId: accessKeyId,

@@ -2,12 +2,14 @@ import nock from 'nock'
 
 import {ACCOUNT_ID, STS_URL} from './aws-fakes.js'
 import {elements, queryError, queryResult, STS_NAMESPACE} from './aws-xml.js'
+import {auditSecret} from './log-audit.js'
 
 /** The broker's own identity, which init.ts puts in the environment for the default chain. */
 export const BROKER_CREDENTIALS = {
   accessKeyId: 'AKIABROKERSELF000001',
   secretAccessKey: 'broker-own-secret-0123456789abcdefghij',
 }
+auditSecret("the broker's own secretAccessKey", BROKER_CREDENTIALS.secretAccessKey)
 export const BROKER_ACCOUNT_ID = '444455556666'
 /** The broker runs as a role session, as it does on most AWS compute. */
 export const BROKER_SESSION_ARN = `arn:aws:sts::${BROKER_ACCOUNT_ID}:assumed-role/byo-s3-broker/i-0abc123`
@@ -76,6 +78,8 @@ export function fakeSts({roles = [], sessionMs = 3600_000}: FakeStsOptions = {})
       )
     }
 
+    auditSecret('session secretAccessKey', `session-secret-${sessions.size + 1}`)
+    auditSecret('session token', `session-token-${sessions.size + 1}`)
     const keyId = `ASIASESSION${String(sessions.size + 1).padStart(9, '0')}`
     sessions.set(keyId, `${params.RoleArn}/${params.RoleSessionName}`)
     return reply(

@@ -1,5 +1,6 @@
 import nock from 'nock'
 
+import {auditSecret} from './log-audit.js'
 import {createAwsClients, type AwsClients, type AwsSettings} from '../../src/aws/clients.js'
 
 export const IAM_URL = 'https://iam.amazonaws.com'
@@ -9,6 +10,7 @@ export const LINKED_CREDENTIALS = {
   accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
   secretAccessKey: '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',
 }
+auditSecret('linked secretAccessKey', LINKED_CREDENTIALS.secretAccessKey)
 
 export const ACCOUNT_ID = '111122223333'
 

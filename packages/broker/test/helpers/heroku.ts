@@ -1,6 +1,7 @@
 import {randomUUID} from 'node:crypto'
 import nock from 'nock'
 import {HEROKU_API, HEROKU_ID} from './app.js'
+import {auditSecret} from './log-audit.js'
 import {sharedFixture} from './shared-fixtures.js'
 
 const fixture = (name: string) => sharedFixture<Record<string, string>>(`heroku/${name}`)
@@ -10,11 +11,17 @@ export const provisionedAddonReply = fixture('provision_plan_response.json')
 
 export const TEAM = {id: '9c3b2a1d-5e4f-4a3b-8c7d-6e5f4a3b2c1d', name: 'acme'}
 export const USER_TOKEN = 'heroku-user-token-5a2c9e71'
+auditSecret('Heroku user token', USER_TOKEN)
+auditSecret('OAuth access token', grantReply.access_token)
+auditSecret('OAuth refresh token', grantReply.refresh_token)
+
 export const ACCOUNT = {id: '2d8e4f6a-1b3c-4d5e-9f70-81a2b3c4d5e6', email: 'ada@acme.example'}
 
 /** A provision request shaped like Heroku's, with a fresh uuid and grant code. */
 export function provisionRequest(overrides: Record<string, unknown> = {}) {
   const uuid = randomUUID()
+  const code = `grant-${randomUUID()}`
+  auditSecret('OAuth grant code', code)
   return {
     uuid,
     name: 'byo-s3-angular-71234',
@@ -23,7 +30,7 @@ export function provisionRequest(overrides: Record<string, unknown> = {}) {
     callback_url: `${HEROKU_API}/addons/${uuid}`,
     options: {},
     oauth_grant: {
-      code: `grant-${randomUUID()}`,
+      code,
       expires_at: '2026-12-03T10:05:00-0800',
       type: 'authorization_code',
     },

@@ -1,5 +1,6 @@
 import nock from 'nock'
 import {BROKER_CREDENTIALS} from './aws-fake-sts.js'
+import {assertNoLeaks, scanLoggedLines} from './log-audit.js'
 import {startTestPostgres, stopTestPostgres} from './postgres.js'
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
@@ -22,5 +23,10 @@ export async function mochaGlobalTeardown() {
 export const mochaHooks = {
   afterEach() {
     nock.cleanAll()
+    scanLoggedLines()
+  },
+  // One failure at the end rather than in afterEach, which would stop the run at the first leak.
+  afterAll() {
+    assertNoLeaks()
   },
 }

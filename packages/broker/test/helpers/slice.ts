@@ -8,6 +8,7 @@ import {fakeAnyBucket, type FakeBucket} from './aws-fake-bucket.js'
 import {accountAnswersOnce, bucketList, fakeBucketList} from './aws-fake-account.js'
 import {fakeIam, type FakeIamUsers} from './aws-fake-iam.js'
 import {elements, queryResult, STS_NAMESPACE} from './aws-xml.js'
+import {auditSecret} from './log-audit.js'
 import {grantReply, herokuKnowsUser, provisionedAddonReply, TEAM, USER_TOKEN} from './heroku.js'
 
 /** A team admin links team acme to AWS account 111122223333 through the admin API. */
@@ -71,6 +72,7 @@ export async function provisionForAcme(
   const uuid = randomUUID()
   const app = {id: randomUUID(), name: appName}
   const grantCode = randomUUID()
+  auditSecret('OAuth grant code', grantCode)
   const oauth = nock(HEROKU_ID)
     .post('/oauth/token', {
       grant_type: 'authorization_code',

@@ -1,5 +1,6 @@
 import type {LightMyRequestResponse} from 'fastify'
 import {ssoToken} from '../../src/sso/token.js'
+import {auditSecret} from './log-audit.js'
 import type {TestBroker} from './app.js'
 import {provisionedAddon as provisionedWithConfig} from './rotation.js'
 import type {ProvisionOptions} from './slice.js'
@@ -10,9 +11,11 @@ export function ssoForm(
   addonId: string,
   {timestamp = Math.floor(Date.now() / 1000), salt = broker.config.ssoSalt} = {},
 ): Record<string, string> {
+  const token = ssoToken(addonId, salt, String(timestamp))
+  auditSecret('SSO resource_token', token)
   return {
     resource_id: addonId,
-    resource_token: ssoToken(addonId, salt, String(timestamp)),
+    resource_token: token,
     timestamp: String(timestamp),
     email: 'ada@acme.example',
     user_id: '2d8e4f6a-1b3c-4d5e-9f70-81a2b3c4d5e6',
