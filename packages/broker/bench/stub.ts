@@ -15,7 +15,9 @@ import type {AddressInfo} from 'node:net'
 import {
   elements,
   encryptionXml,
+  listMultipartUploadsXml,
   listObjectsV2Xml,
+  listObjectVersionsXml,
   ownershipControlsXml,
   publicAccessBlockXml,
   queryError,
@@ -50,10 +52,33 @@ export interface Routed {
   answer: Answer
 }
 
-/** A request the stub answered: its operation and the status it was answered with. */
+/** A request the stub answered: its operation, its path and the status it was answered with. */
 export interface StubCall {
   operation: string
+  path: string
+  /** 0 when the stub cut the connection instead of answering. */
   status: number
+}
+
+/**
+ * A failure the stub serves instead of handling a request, which then changes nothing: an
+ * answer (a throttling or 5xx error), or, without one, a connection cut before any answer.
+ */
+export interface Fault {
+  operation: string
+  answer?: Answer
+}
+
+export interface StubOptions {
+  /** Asked before each request is handled; what it returns is served instead. */
+  fault?: (call: Call) => Fault | undefined
+}
+
+/** What the stub's AWS account holds: bucket names, IAM user names and each user's key ids. */
+export interface AwsHoldings {
+  buckets: string[]
+  users: string[]
+  accessKeys: Record<string, string[]>
 }
 
 export interface Stub {
@@ -62,6 +87,7 @@ export interface Stub {
   addAddon(addon: {id: string; name: string; app: {id: string; name: string}}): void
   /** The add-on's config vars as Heroku holds them, secrets included. */
   addonConfig(addonId: string): Record<string, string>
+  aws(): AwsHoldings
   /** Every request since the start or the last reset, in order. */
   calls(): StubCall[]
   reset(): void
@@ -73,7 +99,7 @@ interface State {
   buckets: Map<string, {tags: Record<string, string>; policy?: string; lifecycle?: string}>
   issuedKeys: number
   /** Each IAM user's path and tags, for the listings the drift check reads. */
-  users: Map<string, {path: string; tags: Record<string, string>}>
+  users: Map<string, {path: string; tags: Record<string, string>; policies: Set<string>}>
   /** Each IAM user's access key ids, oldest first. */
   accessKeys: Map<string, string[]>
   /** Keys the stub issued and then deleted: S3 refuses them. */
@@ -168,6 +194,16 @@ function s3Answer(
       return xml(versioningXml(undefined, false))
     case 'ListObjectsV2':
       return xml(listObjectsV2Xml(bucketName, [], Number(url.searchParams.get('max-keys') ?? 1000)))
+    // The stub's buckets hold no objects: emptying one finds nothing to delete.
+    case 'GetObjectLockConfiguration':
+      return missing('ObjectLockConfigurationNotFoundError')
+    case 'ListObjectVersions':
+      return xml(listObjectVersionsXml(bucketName, {}))
+    case 'ListMultipartUploads':
+      return xml(listMultipartUploadsXml(bucketName, []))
+    case 'DeleteBucket':
+      buckets.delete(bucketName)
+      return {status: 204}
     default:
       return {status: 501, ...xml(s3Error('NotImplemented', `${operation} is not stubbed`))}
   }
@@ -200,7 +236,11 @@ function awsQuery(state: State, service: 'iam' | 'sts', {body}: Call): Routed {
   const keys = state.accessKeys.get(params.UserName) ?? []
   const answers: Record<string, () => Answer> = {
     CreateUser: () => {
-      state.users.set(params.UserName, {path: params.Path ?? '/', tags: tagsOf(params)})
+      state.users.set(params.UserName, {
+        path: params.Path ?? '/',
+        tags: tagsOf(params),
+        policies: new Set(),
+      })
       return ok(
         `<User>${elements({
           Path: params.Path,
@@ -211,7 +251,36 @@ function awsQuery(state: State, service: 'iam' | 'sts', {body}: Call): Routed {
         })}</User>`,
       )
     },
-    PutUserPolicy: () => ok(),
+    PutUserPolicy: () => {
+      const user = state.users.get(params.UserName)
+      if (!user) return refuse(404, 'NoSuchEntity', `The user ${params.UserName} cannot be found.`)
+
+      user.policies.add(params.PolicyName)
+      return ok()
+    },
+    ListUserPolicies: () => {
+      const names = [...(state.users.get(params.UserName)?.policies ?? [])]
+      const members = names.map((name) => `<member>${name}</member>`)
+      return ok(`<PolicyNames>${members.join('')}</PolicyNames><IsTruncated>false</IsTruncated>`)
+    },
+    ListAttachedUserPolicies: () =>
+      ok('<AttachedPolicies></AttachedPolicies><IsTruncated>false</IsTruncated>'),
+    DeleteUserPolicy: () => {
+      state.users.get(params.UserName)?.policies.delete(params.PolicyName)
+      return ok()
+    },
+    // As IAM does, a user with keys or policies left cannot be deleted.
+    DeleteUser: () => {
+      const user = state.users.get(params.UserName)
+      if (!user) return refuse(404, 'NoSuchEntity', `The user ${params.UserName} cannot be found.`)
+      if (keys.length > 0 || user.policies.size > 0) {
+        return refuse(409, 'DeleteConflict', 'Cannot delete entity, must delete policies first.')
+      }
+
+      state.users.delete(params.UserName)
+      state.accessKeys.delete(params.UserName)
+      return ok()
+    },
     GetAccountSummary: () => {
       const entries = {Users: state.accessKeys.size, UsersQuota: 5000}
       const members = Object.entries(entries).map(
@@ -311,7 +380,7 @@ function awsQuery(state: State, service: 'iam' | 'sts', {body}: Call): Routed {
 }
 
 /** Starts the stub on a free loopback port. */
-export async function startStub(): Promise<Stub> {
+export async function startStub({fault}: StubOptions = {}): Promise<Stub> {
   const state: State = {
     buckets: new Map(),
     issuedKeys: 0,
@@ -331,9 +400,18 @@ export async function startStub(): Promise<Stub> {
       headers: request.headers,
       body: Buffer.concat(chunks).toString('utf8'),
     }
-    const {operation, answer} = route(state, call)
+    const injected = fault?.(call)
+    if (injected && !injected.answer) {
+      calls.push({operation: injected.operation, path: call.url.pathname, status: 0})
+      request.socket.destroy()
+      return
+    }
+
+    const {operation, answer} = injected
+      ? {operation: injected.operation, answer: injected.answer!}
+      : route(state, call)
     const status = answer.status ?? 200
-    calls.push({operation, status})
+    calls.push({operation, path: call.url.pathname, status})
 
     const body = answer.body ?? ''
     response.writeHead(status, {
@@ -348,6 +426,7 @@ export async function startStub(): Promise<Stub> {
     handle(request, response).catch((error: unknown) => {
       calls.push({
         operation: `stub error: ${error instanceof Error ? error.message : error}`,
+        path: request.url ?? '/',
         status: 500,
       })
       if (!response.headersSent) response.writeHead(500)
@@ -365,6 +444,11 @@ export async function startStub(): Promise<Stub> {
     url: `http://127.0.0.1:${port}`,
     addAddon: (addon) => addAddon(state.heroku, addon),
     addonConfig: (addonId) => addonConfig(state.heroku, addonId),
+    aws: () => ({
+      buckets: [...state.buckets.keys()],
+      users: [...state.users.keys()],
+      accessKeys: Object.fromEntries(state.accessKeys),
+    }),
     calls: () => calls,
     reset: () => {
       calls = []

@@ -12,7 +12,7 @@ import {HerokuPlatform} from './heroku/platform.js'
 import {acceptHerokuJson} from './http/content-types.js'
 import {handleErrors, replyToError} from './http/error-handler.js'
 import {logCompletionInScope} from './http/log-scope.js'
-import {JobQueue} from './jobs/queue.js'
+import {JobQueue, type JobQueueOptions} from './jobs/queue.js'
 import {startWorkers} from './jobs/workers.js'
 import {awsCallCounter} from './metrics/aws-calls.js'
 import {metricsEndpoint} from './metrics/endpoint.js'
@@ -32,6 +32,8 @@ export interface AppOptions {
   pollingIntervalSeconds?: number
   /** Test seams: a shorter wait for new keys, and a hook after each job step. */
   overrides?: Pick<Services, 'readiness' | 'hooks'>
+  /** Shorter job retries and expiry, for tests that run jobs through failures. */
+  jobTiming?: JobQueueOptions['timing']
 }
 
 declare module 'fastify' {
@@ -53,6 +55,7 @@ export async function buildApp({
   workers = false,
   pollingIntervalSeconds,
   overrides = {},
+  jobTiming,
 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger,
@@ -86,6 +89,7 @@ export async function buildApp({
   const jobs = new JobQueue(databaseUrl, app.log, {
     teamOf: async (addonId) => (await findResource(app.pg.pool, addonId))?.teamId,
     observeRun: counters && jobRunTimer(counters),
+    timing: jobTiming,
   })
   await jobs.start()
   app.addHook('onClose', () => jobs.stop())
