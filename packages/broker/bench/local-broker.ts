@@ -123,7 +123,15 @@ export async function startLocalBroker(
 
 /** The broker's settings for a run against the stub at `stubUrl`. */
 export function brokerConfig(stubUrl: string): Config {
-  return loadConfig({
+  return loadConfig(brokerEnv(stubUrl))
+}
+
+/**
+ * The same settings as environment variables, for a broker process of its own; each call makes
+ * a new Fernet key, so processes that share a database must share one result.
+ */
+export function brokerEnv(stubUrl: string): Record<string, string> {
+  return {
     NODE_ENV: 'bench',
     ADDON_PASSWORD: 'bench-partner-password-0123456789',
     SSO_SALT,
@@ -136,7 +144,7 @@ export function brokerConfig(stubUrl: string): Config {
     AWS_ENDPOINT_URL_STS: stubUrl,
     S3_FORCE_PATH_STYLE: 'true',
     LOG_LEVEL: 'warn',
-  })
+  }
 }
 
 /** bench-team's link, written straight to the database instead of through the admin API. */

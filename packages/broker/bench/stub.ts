@@ -55,10 +55,35 @@ export interface Routed {
   answer: Answer
 }
 
-/** A request the stub answered: its operation and the status it was answered with. */
+/** A request the stub answered: its operation, its path and the status it was answered with. */
 export interface StubCall {
   operation: string
+  path: string
+  /** 0 when the stub cut the connection instead of answering. */
   status: number
+}
+
+/**
+ * A failure the stub serves instead of handling a request, which then changes nothing: an
+ * answer (a throttling or 5xx error), or, without one, a connection cut before any answer.
+ */
+export interface Fault {
+  operation: string
+  answer?: Answer
+}
+
+export interface StubOptions {
+  /** Asked before each request is handled; what it returns is served instead. */
+  fault?: (call: Call) => Fault | undefined
+  /** Delays every S3 answer by this long, as a round trip to S3 would. */
+  s3LatencyMs?: number
+}
+
+/** What the stub's AWS account holds: bucket names, IAM user names and each user's key ids. */
+export interface AwsHoldings {
+  buckets: string[]
+  users: string[]
+  accessKeys: Record<string, string[]>
 }
 
 export interface Stub {
@@ -67,6 +92,7 @@ export interface Stub {
   addAddon(addon: {id: string; name: string; app: {id: string; name: string}}): void
   /** The add-on's config vars as Heroku holds them, secrets included. */
   addonConfig(addonId: string): Record<string, string>
+  aws(): AwsHoldings
   /** Every request since the start or the last reset, in order. */
   calls(): StubCall[]
   reset(): void
@@ -89,7 +115,7 @@ interface State {
   buckets: Map<string, StubBucket>
   issuedKeys: number
   /** Each IAM user's path and tags, for the listings the drift check reads. */
-  users: Map<string, {path: string; tags: Record<string, string>}>
+  users: Map<string, {path: string; tags: Record<string, string>; policies: Set<string>}>
   /** Each IAM user's access key ids, oldest first. */
   accessKeys: Map<string, string[]>
   /** Keys the stub issued and then deleted: S3 refuses them. */
@@ -289,7 +315,11 @@ function awsQuery(state: State, service: 'iam' | 'sts', {body}: Call): Routed {
   const keys = state.accessKeys.get(params.UserName) ?? []
   const answers: Record<string, () => Answer> = {
     CreateUser: () => {
-      state.users.set(params.UserName, {path: params.Path ?? '/', tags: tagsOf(params)})
+      state.users.set(params.UserName, {
+        path: params.Path ?? '/',
+        tags: tagsOf(params),
+        policies: new Set(),
+      })
       return ok(
         `<User>${elements({
           Path: params.Path,
@@ -300,7 +330,36 @@ function awsQuery(state: State, service: 'iam' | 'sts', {body}: Call): Routed {
         })}</User>`,
       )
     },
-    PutUserPolicy: () => ok(),
+    PutUserPolicy: () => {
+      const user = state.users.get(params.UserName)
+      if (!user) return refuse(404, 'NoSuchEntity', `The user ${params.UserName} cannot be found.`)
+
+      user.policies.add(params.PolicyName)
+      return ok()
+    },
+    ListUserPolicies: () => {
+      const names = [...(state.users.get(params.UserName)?.policies ?? [])]
+      const members = names.map((name) => `<member>${name}</member>`)
+      return ok(`<PolicyNames>${members.join('')}</PolicyNames><IsTruncated>false</IsTruncated>`)
+    },
+    ListAttachedUserPolicies: () =>
+      ok('<AttachedPolicies></AttachedPolicies><IsTruncated>false</IsTruncated>'),
+    DeleteUserPolicy: () => {
+      state.users.get(params.UserName)?.policies.delete(params.PolicyName)
+      return ok()
+    },
+    // As IAM does, a user with keys or policies left cannot be deleted.
+    DeleteUser: () => {
+      const user = state.users.get(params.UserName)
+      if (!user) return refuse(404, 'NoSuchEntity', `The user ${params.UserName} cannot be found.`)
+      if (keys.length > 0 || user.policies.size > 0) {
+        return refuse(409, 'DeleteConflict', 'Cannot delete entity, must delete policies first.')
+      }
+
+      state.users.delete(params.UserName)
+      state.accessKeys.delete(params.UserName)
+      return ok()
+    },
     GetAccountSummary: () => {
       const entries = {Users: state.accessKeys.size, UsersQuota: 5000}
       const members = Object.entries(entries).map(
@@ -403,7 +462,7 @@ function awsQuery(state: State, service: 'iam' | 'sts', {body}: Call): Routed {
  * Starts the stub on a free loopback port. `s3LatencyMs` delays every S3 answer by that long, as
  * a round trip to S3 would; the stub answers at once by default.
  */
-export async function startStub({s3LatencyMs = 0}: {s3LatencyMs?: number} = {}): Promise<Stub> {
+export async function startStub({s3LatencyMs = 0, fault}: StubOptions = {}): Promise<Stub> {
   const state: State = {
     buckets: new Map(),
     issuedKeys: 0,
@@ -423,9 +482,18 @@ export async function startStub({s3LatencyMs = 0}: {s3LatencyMs?: number} = {}):
       headers: request.headers,
       body: Buffer.concat(chunks).toString('utf8'),
     }
-    const {operation, answer} = route(state, call)
+    const injected = fault?.(call)
+    if (injected && !injected.answer) {
+      calls.push({operation: injected.operation, path: call.url.pathname, status: 0})
+      request.socket.destroy()
+      return
+    }
+
+    const {operation, answer} = injected
+      ? {operation: injected.operation, answer: injected.answer!}
+      : route(state, call)
     const status = answer.status ?? 200
-    calls.push({operation, status})
+    calls.push({operation, path: call.url.pathname, status})
     if (s3LatencyMs > 0 && operation.startsWith('s3:')) await sleep(s3LatencyMs)
 
     const body = answer.body ?? ''
@@ -441,6 +509,7 @@ export async function startStub({s3LatencyMs = 0}: {s3LatencyMs?: number} = {}):
     handle(request, response).catch((error: unknown) => {
       calls.push({
         operation: `stub error: ${error instanceof Error ? error.message : error}`,
+        path: request.url ?? '/',
         status: 500,
       })
       if (!response.headersSent) response.writeHead(500)
@@ -458,6 +527,11 @@ export async function startStub({s3LatencyMs = 0}: {s3LatencyMs?: number} = {}):
     url: `http://127.0.0.1:${port}`,
     addAddon: (addon) => addAddon(state.heroku, addon),
     addonConfig: (addonId) => addonConfig(state.heroku, addonId),
+    aws: () => ({
+      buckets: [...state.buckets.keys()],
+      users: [...state.users.keys()],
+      accessKeys: Object.fromEntries(state.accessKeys),
+    }),
     calls: () => calls,
     reset: () => {
       calls = []

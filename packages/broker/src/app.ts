@@ -12,7 +12,7 @@ import {HerokuPlatform} from './heroku/platform.js'
 import {acceptHerokuJson} from './http/content-types.js'
 import {handleErrors, replyToError} from './http/error-handler.js'
 import {logCompletionInScope} from './http/log-scope.js'
-import {isAdminShutdown, JobQueue} from './jobs/queue.js'
+import {isAdminShutdown, JobQueue, type JobQueueOptions} from './jobs/queue.js'
 import {startWorkers} from './jobs/workers.js'
 import {awsCallCounter} from './metrics/aws-calls.js'
 import {metricsEndpoint} from './metrics/endpoint.js'
@@ -32,6 +32,8 @@ export interface AppOptions {
   pollingIntervalSeconds?: number
   /** Test seams: a shorter wait for new keys, and a hook after each job step. */
   overrides?: Pick<Services, 'readiness' | 'hooks'>
+  /** Shorter job retries and expiry, for tests that run jobs through failures. */
+  jobTiming?: JobQueueOptions['timing']
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -55,6 +57,7 @@ export async function buildApp({
   workers = false,
   pollingIntervalSeconds,
   overrides = {},
+  jobTiming,
 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger,
@@ -99,6 +102,7 @@ export async function buildApp({
   const jobs = new JobQueue(databaseUrl, app.log, {
     teamOf: async (addonId) => (await findResource(app.pg.pool, addonId))?.teamId,
     observeRun: counters && jobRunTimer(counters),
+    timing: jobTiming,
   })
   await jobs.start()
   app.addHook('onClose', () => jobs.stop())

@@ -20,6 +20,16 @@ export interface JobQueueOptions {
   teamOf?: (addonId: string) => Promise<string | null | undefined>
   /** Told of every run of a job in this process, for metrics. */
   observeRun?: (run: {queue: string; seconds: number; outcome: 'completed' | 'failed'}) => void
+  /**
+   * Shorter waits than production's, for tests that run jobs through their retries: the first
+   * retry's delay for every queue (backoff doubles it from there), how long a job may run before
+   * it counts as lost (its worker died) and is retried, and how often that is checked.
+   */
+  timing?: {
+    retryDelaySeconds?: number
+    expireInSeconds?: number
+    maintenanceIntervalSeconds?: number
+  }
 }
 
 export type JobHandler = (
@@ -48,6 +58,9 @@ export class JobQueue {
       application_name: 'byo-s3-jobs',
       // Keep finished jobs a week, for anyone reading what happened to an add-on.
       deleteAfterDays: 7,
+      ...(options.timing?.maintenanceIntervalSeconds
+        ? {maintenanceIntervalSeconds: options.timing.maintenanceIntervalSeconds}
+        : {}),
     })
     this.#boss.on('error', (error) => {
       // While stopping, a database that stops too (the embedded one, on Ctrl-C) is expected.
@@ -63,9 +76,9 @@ export class JobQueue {
       name: CHANGE_PLAN,
       policy: 'stately',
       retryLimit: 10,
-      retryDelay: 10,
+      retryDelay: this.#retryDelay(10),
       retryBackoff: true,
-      expireInSeconds: 15 * 60,
+      expireInSeconds: this.#expireIn(15 * 60),
     })
     // 'stately' keeps at most one waiting and one running job per add-on: repeats fold in.
     // Provisioning must end within Heroku's 12 hours: ten retries from 10 s add up to ~3 hours.
@@ -73,9 +86,9 @@ export class JobQueue {
       name: PROVISION,
       policy: 'stately',
       retryLimit: 10,
-      retryDelay: 10,
+      retryDelay: this.#retryDelay(10),
       retryBackoff: true,
-      expireInSeconds: 15 * 60,
+      expireInSeconds: this.#expireIn(15 * 60),
     })
     // Emptying a large bucket can take long; each attempt resumes where the last one stopped.
     // Ten retries from 30 s add up to at most a day, well inside pg-boss's 14-day keep window.
@@ -83,9 +96,9 @@ export class JobQueue {
       name: DEPROVISION,
       policy: 'stately',
       retryLimit: 10,
-      retryDelay: 30,
+      retryDelay: this.#retryDelay(30),
       retryBackoff: true,
-      expireInSeconds: 60 * 60,
+      expireInSeconds: this.#expireIn(60 * 60),
     })
     // A rotation swaps the keys in one queue, and deletes the old key after the overlap in
     // another, so a deletion waiting for its time never folds into a rotation queued to run now.
@@ -95,9 +108,9 @@ export class JobQueue {
         name,
         policy: 'stately',
         retryLimit: 10,
-        retryDelay: 10,
+        retryDelay: this.#retryDelay(10),
         retryBackoff: true,
-        expireInSeconds: 15 * 60,
+        expireInSeconds: this.#expireIn(15 * 60),
       })
     }
     // pg-boss makes one job per tick however many processes schedule it. A failed run is not
@@ -106,9 +119,17 @@ export class JobQueue {
       name: DOCTOR,
       policy: 'singleton',
       retryLimit: 0,
-      expireInSeconds: 50 * 60,
+      expireInSeconds: this.#expireIn(50 * 60),
     })
     await this.#boss.schedule(DOCTOR, DOCTOR_SCHEDULE)
+  }
+
+  #retryDelay(seconds: number): number {
+    return this.#options.timing?.retryDelaySeconds ?? seconds
+  }
+
+  #expireIn(seconds: number): number {
+    return this.#options.timing?.expireInSeconds ?? seconds
   }
 
   /**
