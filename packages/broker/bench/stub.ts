@@ -66,10 +66,12 @@ export interface StubCall {
 /**
  * A failure the stub serves instead of handling a request, which then changes nothing: an
  * answer (a throttling or 5xx error), or, without one, a connection cut before any answer.
+ * With `lost`, the request is handled and only its answer is lost: the connection is cut after.
  */
 export interface Fault {
   operation: string
   answer?: Answer
+  lost?: boolean
 }
 
 export interface StubOptions {
@@ -315,6 +317,14 @@ function awsQuery(state: State, service: 'iam' | 'sts', {body}: Call): Routed {
   const keys = state.accessKeys.get(params.UserName) ?? []
   const answers: Record<string, () => Answer> = {
     CreateUser: () => {
+      if (state.users.has(params.UserName)) {
+        return refuse(
+          409,
+          'EntityAlreadyExists',
+          `User with name ${params.UserName} already exists.`,
+        )
+      }
+
       state.users.set(params.UserName, {
         path: params.Path ?? '/',
         tags: tagsOf(params),
@@ -483,6 +493,17 @@ export async function startStub({s3LatencyMs = 0, fault}: StubOptions = {}): Pro
       body: Buffer.concat(chunks).toString('utf8'),
     }
     const injected = fault?.(call)
+    if (injected?.lost) {
+      const {operation} = route(state, call)
+      calls.push({
+        operation: `${injected.operation} ${operation}`,
+        path: call.url.pathname,
+        status: 0,
+      })
+      request.socket.destroy()
+      return
+    }
+
     if (injected && !injected.answer) {
       calls.push({operation: injected.operation, path: call.url.pathname, status: 0})
       request.socket.destroy()

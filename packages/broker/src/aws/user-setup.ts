@@ -1,6 +1,6 @@
 import {CreateUserCommand, PutUserPolicyCommand} from '@aws-sdk/client-iam'
 
-import {issueAccessKey} from './access-keys.js'
+import {deleteAccessKey, issueAccessKey, listAccessKeyIds} from './access-keys.js'
 import type {AwsClients, AwsCredentials, AwsKeyPair} from './clients.js'
 import {appPolicyFor} from './policy.js'
 import {isAwsError} from './service-errors.js'
@@ -63,7 +63,8 @@ export async function putUserPolicy(
 /**
  * Issues the app's access key. A key left by an earlier, interrupted attempt is deleted first:
  * its secret was shown only once and never recorded, so nobody can use it, and it would count
- * against the limit of two keys per user.
+ * against the limit of two keys per user. For the same reason every other key is deleted after:
+ * when AWS made a key but its answer was lost, the SDK's retry made a second one.
  */
 export async function createAccessKey(
   clients: AwsClients,
@@ -72,6 +73,10 @@ export async function createAccessKey(
 ): Promise<AwsKeyPair> {
   const iam = clients.iam(credentials)
   await deleteAccessKeys(iam, iamUserName)
+  const key = await issueAccessKey(iam, iamUserName)
+  for (const keyId of await listAccessKeyIds(iam, iamUserName)) {
+    if (keyId !== key.accessKeyId) await deleteAccessKey(iam, iamUserName, keyId)
+  }
 
-  return issueAccessKey(iam, iamUserName)
+  return key
 }

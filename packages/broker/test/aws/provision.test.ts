@@ -65,6 +65,7 @@ describe('provisionBucketAndUser', () => {
       'PutUserPolicy',
       'ListAccessKeys',
       'CreateAccessKey',
+      'ListAccessKeys',
     ])
   })
 

@@ -118,8 +118,33 @@ describe('createAccessKey', () => {
       accessKeyId: 'AKIANEWAPPKEY0000001',
       secretAccessKey: 'app-secret-1',
     })
-    expect(calls.map((call) => call.Action)).to.deep.equal(['ListAccessKeys', 'CreateAccessKey'])
+    expect(calls.map((call) => call.Action)).to.deep.equal([
+      'ListAccessKeys',
+      'CreateAccessKey',
+      'ListAccessKeys',
+    ])
     expect(users.get(USER_NAME)?.accessKeys).to.deep.equal(['AKIANEWAPPKEY0000001'])
+  })
+
+  it('deletes a key AWS made when its answer was lost and the SDK asked again', async () => {
+    const users: FakeIamUsers = new Map([[USER_NAME, iamUser()]])
+    let answers = 0
+    const calls = fakeIam(users, {
+      // AWS makes the key, and the caller gets a 503 instead of it.
+      CreateAccessKey: (_params, user) => {
+        if (answers++ > 0) return undefined
+        user!.accessKeys.push('AKIALOSTANSWERKEY001')
+        return {status: 503, body: queryError('ServiceUnavailable', 'Service unavailable')}
+      },
+    })
+
+    const clients = testClients({maxAttempts: 2})
+    const key = await createAccessKey(clients, LINKED_CREDENTIALS, {iamUserName: USER_NAME})
+
+    expect(users.get(USER_NAME)?.accessKeys).to.deep.equal([key.accessKeyId])
+    expect(
+      calls.filter((call) => call.Action === 'DeleteAccessKey').map((call) => call.AccessKeyId),
+    ).to.deep.equal(['AKIALOSTANSWERKEY001'])
   })
 
   it('replaces a key left behind by an interrupted attempt, so retries never pile up keys', async () => {

@@ -1,9 +1,10 @@
 /*
- * The failures the fault suite makes the loopback stub serve: AWS throttling and 5xx answers,
- * and Heroku 5xx answers and cut connections on the Platform API calls the jobs make. Whether a
- * request fails depends only on the seed, the request's target and how often that target was
- * asked before, never on the order concurrent jobs happen to run in, so a seed replays the same
- * faults for every add-on (S3's draws also depend on the random suffix of each bucket's name).
+ * The failures the fault suite makes the loopback stub serve: AWS throttling and 5xx answers and
+ * answers lost after AWS did the work (a fifth of the faults), and Heroku 5xx answers and cut
+ * connections on the Platform API calls the jobs make. Whether a request fails depends only on
+ * the seed, the request's target and how often that target was asked before, never on the order
+ * concurrent jobs happen to run in, so a seed replays the same faults for every add-on (S3's
+ * draws also depend on the random suffix of each bucket's name).
  */
 import {createHash} from 'node:crypto'
 import type {Call, Fault} from '../../bench/stub.js'
@@ -42,7 +43,9 @@ export function faultInjector({seed, awsRate, herokuRate}: FaultPlan) {
       const roll = draw(`s3 ${call.method} ${call.url.pathname}${call.url.search}`)
       if (roll >= awsRate) return undefined
 
-      const [status, code] = roll < awsRate / 2 ? [503, 'SlowDown'] : [500, 'InternalError']
+      if (roll >= awsRate * 0.8) return {operation: 'fault lost', lost: true}
+
+      const [status, code] = roll < awsRate * 0.4 ? [503, 'SlowDown'] : [500, 'InternalError']
       const body = s3Error(code, 'Injected by the fault suite')
       return {operation: `fault s3:${code}`, answer: {status, body, type: 'application/xml'}}
     }
@@ -52,7 +55,10 @@ export function faultInjector({seed, awsRate, herokuRate}: FaultPlan) {
       const roll = draw(`${service} ${params.get('Action')} ${params.get('UserName') ?? ''}`)
       if (roll >= awsRate) return undefined
 
-      const [status, code] = roll < awsRate / 2 ? [400, 'Throttling'] : [503, 'ServiceUnavailable']
+      if (roll >= awsRate * 0.8) return {operation: 'fault lost', lost: true}
+
+      const [status, code] =
+        roll < awsRate * 0.4 ? [400, 'Throttling'] : [503, 'ServiceUnavailable']
       const body = queryError(code, 'Injected by the fault suite')
       return {operation: `fault ${service}:${code}`, answer: {status, body, type: 'text/xml'}}
     }

@@ -1,8 +1,8 @@
 /*
  * The fault suite: add-ons provisioned and deprovisioned through the Partner API, as Heroku
- * would, while AWS throttles and fails a fifth of its calls, Heroku's Platform API fails and cuts
- * connections, a worker process is killed in the middle of a provision and another takes over,
- * and the PostgreSQL server restarts under running jobs. Heroku and AWS are the loopback stub of
+ * would, while AWS throttles, fails or loses the answer of a fifth of its calls, Heroku's
+ * Platform API fails and cuts connections, a worker process is killed in the middle of a
+ * provision and two others take over, and the PostgreSQL server restarts under running jobs. Heroku and AWS are the loopback stub of
  * bench/stub.ts, which keeps their state: at the end every add-on must be provisioned exactly
  * once or fully removed, and no bucket, IAM user or key may be left without a live add-on.
  *
@@ -234,7 +234,7 @@ describe('the broker under faults', function () {
     // Heroku was never told that an add-on failed.
     expect(calls.filter(({path}) => path.endsWith('/actions/deprovision'))).to.deep.equal([])
 
-    // The faults did happen: throttling and 5xx from each AWS service, Heroku failures.
+    // The faults did happen: throttling and 5xx from AWS, answers lost, Heroku failures.
     const faults = new Set(
       calls.filter(({operation}) => operation.startsWith('fault ')).map(({operation}) => operation),
     )
@@ -242,6 +242,7 @@ describe('the broker under faults', function () {
       expect(faults, fault).to.include(`fault ${fault}`)
     }
     expect([...faults].filter((fault) => fault.startsWith('fault heroku:'))).to.not.be.empty
+    expect([...faults].filter((fault) => fault.startsWith('fault lost '))).to.not.be.empty
     expect(interrupted).to.not.be.empty
     expect(removed).to.have.length(DEPROVISIONED)
   })

@@ -119,6 +119,7 @@ describe('adopting an existing bucket with --bucket', () => {
       'PutUserPolicy',
       'ListAccessKeys',
       'CreateAccessKey',
+      'ListAccessKeys',
     ])
     const policy = users.get(`byo-s3-${uuid}`)!.inlinePolicies['byo-s3-bucket-access']
     expect(
