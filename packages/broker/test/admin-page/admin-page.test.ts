@@ -122,7 +122,10 @@ describe('the admin page', () => {
     expect(page.statusCode).to.equal(200)
     expect(page.body).to.contain('ada@acme.example').and.contain('acme')
     expect(page.headers['content-security-policy']).to.contain("default-src 'none'")
-    expect(broker.logLines.join('\n')).not.to.contain(ADMIN_TOKEN)
+    const log = broker.logLines.join('\n')
+    expect(log).not.to.contain(ADMIN_TOKEN)
+    expect(log, 'the one-time code stays out of the log').not.to.contain('the-code')
+    expect(log).to.contain('/admin/auth/callback?code=[redacted]&state=[redacted]')
   })
 
   it('links an admin’s team with keys, shows it linked, and never renders or logs the secret', async () => {
