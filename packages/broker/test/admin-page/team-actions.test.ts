@@ -10,7 +10,7 @@ import {
 import {accountSummary, bucketList, fakeBucketList} from '../helpers/aws-fake-account.js'
 import {ACCOUNT_ID, fakeQueryApi, IAM_URL} from '../helpers/aws-fakes.js'
 import {elements, queryResult} from '../helpers/aws-xml.js'
-import {linkAcme} from '../helpers/slice.js'
+import {linkAcme, provisionForAcme} from '../helpers/slice.js'
 
 const ADMIN_TOKEN = 'HRKU-team-actions-token-2f7e'
 const BROKER_ARN = 'arn:aws:iam::999988887777:user/byo-s3-broker'
@@ -53,12 +53,12 @@ describe('the admin page’s team actions', () => {
 
   afterEach(() => broker.app.close())
 
-  const post = (action: string, fields: Record<string, string> = {csrf}) =>
+  const post = (action: string, url = `/admin/team/acme/${action}`) =>
     broker.app.inject({
       method: 'POST',
-      url: `/admin/team/acme/${action}`,
+      url,
       headers: {cookie, 'content-type': 'application/x-www-form-urlencoded'},
-      payload: new URLSearchParams(fields).toString(),
+      payload: new URLSearchParams({csrf}).toString(),
     })
 
   it('verifies the link and names the missing permissions', async () => {
@@ -96,5 +96,27 @@ describe('the admin page’s team actions', () => {
     expect(response.statusCode).to.equal(303)
     const page = await broker.app.inject({url: '/admin/team/acme', headers: {cookie}})
     expect(page.body).to.contain('not linked')
+  })
+
+  it('refuses to unlink a team that has add-ons, and keeps the link', async () => {
+    const {response: provisioned} = await provisionForAcme(broker)
+    expect(provisioned.statusCode).to.equal(202)
+
+    const response = await post('unlink')
+
+    expect(response.statusCode).to.equal(409)
+    expect(response.body).to.contain('Team acme still has 1 byo-s3 add-on(s)')
+    const page = await broker.app.inject({url: '/admin/team/acme', headers: {cookie}})
+    expect(page.body).to.contain('linked (keys)')
+  })
+
+  it('signs out, after which the page offers to sign in again', async () => {
+    const response = await post('sign-out', '/admin/auth/sign-out')
+
+    expect(response.statusCode).to.equal(303)
+    const cleared = response.cookies.find(({name}) => name === 'byo-s3-admin')!
+    expect(cleared.value).to.equal('')
+    const team = await broker.app.inject({url: '/admin/team/acme'})
+    expect(team.statusCode).to.equal(401)
   })
 })
