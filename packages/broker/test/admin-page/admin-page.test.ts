@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 import nock from 'nock'
 import pg from 'pg'
-import {startTestBroker, type TestBroker} from '../helpers/app.js'
+import {HEROKU_API, startTestBroker, type TestBroker} from '../helpers/app.js'
 import {
   ADMIN_CLIENT,
   cookieHeader,
@@ -214,6 +214,18 @@ describe('the admin page', () => {
     expect(response.body).to.contain('An access key id is 16 to 128 capital letters and digits')
     expect(response.body).not.to.contain(LINKED_CREDENTIALS.secretAccessKey)
     expect(sts).to.have.length(0)
+  })
+
+  it('ends a session whose token Heroku no longer accepts, and offers to sign in again', async () => {
+    const cookie = await signInToAdminPage(broker, ADMIN_TOKEN)
+    nock(HEROKU_API).get('/account').reply(401, {id: 'unauthorized'})
+
+    const page = await get('/admin', cookie)
+
+    expect(page.statusCode).to.equal(200)
+    expect(page.body).to.contain('href="/admin/auth/start"')
+    const cleared = page.cookies.find(({name}) => name === 'byo-s3-admin')!
+    expect(cleared.value).to.equal('')
   })
 
   it('offers to sign in without a session, and refuses team pages', async () => {
