@@ -30,10 +30,33 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       level,
       name: 'byo-s3',
       redact: {paths: redactedPaths, censor: '[redacted]'},
-      serializers: {err: serializeError},
+      // Fastify's own request serializer gives way to this one: see requestOf.
+      serializers: {err: serializeError, req: requestOf},
     },
     destination,
   )
+}
+
+interface LoggedRequest {
+  method: string
+  url: string
+  host?: string
+  ip?: string
+  socket?: {remotePort?: number}
+}
+
+/**
+ * Fastify's request fields, less what a query may carry that grants access: the one-time code
+ * and the state Heroku's OAuth web flow sends back to /admin/auth/callback.
+ */
+function requestOf(request: LoggedRequest): object {
+  return {
+    method: request.method,
+    url: request.url?.replace(/([?&](?:code|state)=)[^&#]*/g, '$1[redacted]'),
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
+  }
 }
 
 /**

@@ -54,6 +54,8 @@ export type LinkRequest = LinkTarget & {
   settings?: SettingsRequest
 }
 
+export type LinkBody = {accessKeyId?: string; secretAccessKey?: string; roleArn?: string}
+
 type DryRun = Awaited<ReturnType<typeof checkPermissions>>
 
 /**
@@ -270,5 +272,27 @@ export function notLinked(team: Team): BrokerError {
     404,
     'not_linked',
     `Team ${team.name} is not linked to AWS. Link it with heroku byo-s3:link --team ${team.name}.`,
+  )
+}
+
+/** What a link request asks for: keys or a role, never both, never neither. */
+export function linkTarget({accessKeyId, secretAccessKey, roleArn}: LinkBody): LinkTarget {
+  if (roleArn !== undefined && (accessKeyId !== undefined || secretAccessKey !== undefined)) {
+    throw new BrokerError(
+      422,
+      'keys_and_role',
+      'Send either an access key pair or a role ARN, not both: a link holds one of them.',
+    )
+  }
+  if (roleArn !== undefined) return {roleArn}
+  if (accessKeyId !== undefined && secretAccessKey !== undefined) {
+    return {credentials: {accessKeyId, secretAccessKey}}
+  }
+
+  throw new BrokerError(
+    422,
+    'no_credentials',
+    'Send accessKeyId with secretAccessKey, or roleArn, to link the team. To change settings ' +
+      'alone, send them with PATCH.',
   )
 }

@@ -6,15 +6,15 @@ import {verifyLink} from './verify.js'
 import {doctorTeam} from './doctor.js'
 import {doctorReport, lastDoctorRun} from './doctor-schema.js'
 import type {SettingsRequest} from './link-settings.js'
-import {BrokerError} from '../errors.js'
 import {
   bucketsOf,
   changeLinkSettings,
   linkOf,
   linksOf,
+  linkTarget,
   linkTeam,
-  type LinkTarget,
   unlinkTeam,
+  type LinkBody,
 } from './links.js'
 import {roleSetupOf} from './role-setup.js'
 
@@ -147,8 +147,8 @@ const settings = {
   },
 }
 
-// Keys or a role: which one, and that not both, is checked in the handler, with a sentence.
-const linkBody = {
+// Keys or a role: which one, and that not both, is checked in linkTarget, with a sentence.
+export const linkBody = {
   type: 'object',
   additionalProperties: false,
   properties: {
@@ -164,8 +164,6 @@ const roleSetupBody = {
   additionalProperties: false,
   properties: {newExternalId: {type: 'boolean'}},
 }
-
-type LinkBody = {accessKeyId?: string; secretAccessKey?: string; roleArn?: string}
 
 const settingsBody = {
   type: 'object',
@@ -310,26 +308,5 @@ export async function adminApi(app: FastifyInstance, {services}: {services: Serv
       await accountOf(platform, token)
       return linksOf(services, await platform.listTeams(token))
     },
-  )
-}
-
-function linkTarget({accessKeyId, secretAccessKey, roleArn}: LinkBody): LinkTarget {
-  if (roleArn !== undefined && (accessKeyId !== undefined || secretAccessKey !== undefined)) {
-    throw new BrokerError(
-      422,
-      'keys_and_role',
-      'Send either an access key pair or a role ARN, not both: a link holds one of them.',
-    )
-  }
-  if (roleArn !== undefined) return {roleArn}
-  if (accessKeyId !== undefined && secretAccessKey !== undefined) {
-    return {credentials: {accessKeyId, secretAccessKey}}
-  }
-
-  throw new BrokerError(
-    422,
-    'no_credentials',
-    'Send accessKeyId with secretAccessKey, or roleArn, to link the team. To change settings ' +
-      'alone, send them with PATCH.',
   )
 }

@@ -26,6 +26,8 @@ export interface Config {
   rotationOverlapMinutes: number
   /** The bearer token /metrics asks for; unset, metrics are off. */
   metricsToken?: string
+  /** The OAuth client /admin signs users in with; unset, the page is off and says why. */
+  adminOAuth?: {clientId: string; clientSecret: string}
   logLevel: string
 }
 
@@ -58,6 +60,13 @@ export function loadConfig(
     throw new ConfigError(missing.map((name) => `${name} is required when NODE_ENV=production`))
   }
 
+  const {ADMIN_OAUTH_CLIENT_ID: clientId, ADMIN_OAUTH_CLIENT_SECRET: clientSecret} = vars
+  if ((clientId === undefined) !== (clientSecret === undefined)) {
+    throw new ConfigError([
+      'ADMIN_OAUTH_CLIENT_ID and ADMIN_OAUTH_CLIENT_SECRET go together: set both, or neither',
+    ])
+  }
+
   const given = definedOnly(vars)
   const secrets = Object.keys(given).length < 4 ? {...localSecrets(), ...given} : given
   return {
@@ -82,6 +91,7 @@ export function loadConfig(
     },
     rotationOverlapMinutes: vars.ROTATION_OVERLAP_MINUTES,
     metricsToken: vars.METRICS_TOKEN,
+    adminOAuth: clientId && clientSecret ? {clientId, clientSecret} : undefined,
     logLevel: vars.LOG_LEVEL,
   }
 }

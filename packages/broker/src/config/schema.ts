@@ -34,6 +34,9 @@ export const environmentSchema = {
     },
     // Unset, the broker keeps no metrics and /metrics answers 404.
     METRICS_TOKEN: secret,
+    // The /admin page's own Heroku OAuth client; unset, the page says how to register one.
+    ADMIN_OAUTH_CLIENT_ID: {type: 'string', minLength: 1},
+    ADMIN_OAUTH_CLIENT_SECRET: {type: 'string', minLength: 1},
     LOG_LEVEL: {
       type: 'string',
       enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
@@ -61,6 +64,8 @@ export interface Environment {
   BROKER_AWS_PRINCIPAL_ARN?: string
   ROTATION_OVERLAP_MINUTES: number
   METRICS_TOKEN?: string
+  ADMIN_OAUTH_CLIENT_ID?: string
+  ADMIN_OAUTH_CLIENT_SECRET?: string
   LOG_LEVEL: string
 }
 

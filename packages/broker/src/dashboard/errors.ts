@@ -1,5 +1,6 @@
 import type {FastifyError, FastifyInstance} from 'fastify'
 import {isBrokerError} from '../errors.js'
+import type {Html} from './html.js'
 import {messagePage} from './layout.js'
 
 const TITLES: Record<number, string> = {
@@ -12,7 +13,10 @@ const TITLES: Record<number, string> = {
  * The dashboard's errors as pages a person reads, in place of the JSON the APIs answer with.
  * Details of a failure stay in the log.
  */
-export function renderErrorsAsPages(app: FastifyInstance): void {
+export function renderErrorsAsPages(
+  app: FastifyInstance,
+  {help, ...titles}: {help?: Html} & Record<number, string> = {},
+): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     let status = 500
     let message = 'The dashboard hit an unexpected error. Try again in a minute.'
@@ -25,7 +29,13 @@ export function renderErrorsAsPages(app: FastifyInstance): void {
     }
 
     if (status >= 500) request.log.error({err: error}, 'dashboard request failed')
-    const title = TITLES[status] ?? (status >= 500 ? 'Something went wrong' : 'Request refused')
-    return reply.status(status).type('text/html; charset=utf-8').send(messagePage(title, message))
+    const title =
+      titles[status] ??
+      TITLES[status] ??
+      (status >= 500 ? 'Something went wrong' : 'Request refused')
+    return reply
+      .status(status)
+      .type('text/html; charset=utf-8')
+      .send(messagePage(title, message, help))
   })
 }

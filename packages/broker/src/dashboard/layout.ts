@@ -35,7 +35,19 @@ button { font: inherit; font-weight: 600; color: #fff; background: var(--accent)
   border-radius: 6px; padding: 8px 16px; cursor: pointer }
 button:disabled { background: #b8b0d4; cursor: default }
 a { color: var(--accent) }
-@media (max-width: 600px) { dl { grid-template-columns: 1fr } dt { margin-top: 6px } }
+a.button { display: inline-block; color: #fff; background: var(--accent); border-radius: 6px;
+  padding: 8px 16px; font-weight: 600; text-decoration: none }
+button.quiet { color: var(--accent); background: #fff; border: 1px solid var(--accent) }
+.actions { display: flex; flex-wrap: wrap; gap: 8px }
+.actions form { margin: 0 }
+.fields label { display: block; margin: 0 0 12px; color: var(--muted) }
+.fields input { display: block; width: 100%; max-width: 460px; font: inherit; color: var(--ink);
+  padding: 7px 9px; border: 1px solid var(--line); border-radius: 6px; margin-top: 4px }
+pre { font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background: #eff0f4;
+  padding: 10px; border-radius: 6px; overflow-x: auto; user-select: all }
+.scroll { overflow-x: auto }
+@media (max-width: 600px) { dl { grid-template-columns: 1fr } dt { margin-top: 6px }
+  main { padding: 16px 12px } .card { padding: 14px 14px } }
 `
 
 /** The Content-Security-Policy source that allows this stylesheet and no other inline style. */
@@ -68,18 +80,21 @@ export function layout({title, body, refreshSeconds}: PageOptions): string {
     </html> `.text
 }
 
+/** How to get back to the dashboard, under every refusal it shows. */
+const DASHBOARD_HELP = html`<div class="card">
+  <p>
+    To open the dashboard, go to your app's <strong>Resources</strong> tab in the Heroku Dashboard
+    and click the BYO S3 add-on, or run:
+  </p>
+  <p><code>heroku addons:open byo-s3 --app YOUR-APP</code></p>
+</div>`
+
 /** A page with one message, for refusals and failures; it says how to get back in. */
-export function messagePage(title: string, message: string): string {
+export function messagePage(title: string, message: string, help: Html = DASHBOARD_HELP): string {
   return layout({
     title,
     body: html`<h1>${title}</h1>
       <p class="lede">${message}</p>
-      <div class="card">
-        <p>
-          To open the dashboard, go to your app's <strong>Resources</strong> tab in the Heroku
-          Dashboard and click the BYO S3 add-on, or run:
-        </p>
-        <p><code>heroku addons:open byo-s3 --app YOUR-APP</code></p>
-      </div>`,
+      ${help}`,
   })
 }

@@ -1,6 +1,7 @@
 import fastifyCookie from '@fastify/cookie'
 import fastifyFormbody from '@fastify/formbody'
 import type {FastifyInstance} from 'fastify'
+import {adminPage} from '../admin-page/routes.js'
 import type {Services} from '../services.js'
 import {ssoLogin} from '../sso/routes.js'
 import {DashboardSessions} from '../sso/session.js'
@@ -9,7 +10,7 @@ import {addSecurityHeaders} from './headers.js'
 import {dashboard} from './routes.js'
 
 /**
- * What a browser sees: the SSO login and the dashboard, with cookies, forms, HTML error pages
+ * What a browser sees: the SSO login, the dashboard and the admin page, with cookies, forms, HTML error pages
  * and security headers kept to this part of the broker.
  */
 export async function dashboardSite(app: FastifyInstance, {services}: {services: Services}) {
@@ -21,4 +22,5 @@ export async function dashboardSite(app: FastifyInstance, {services}: {services:
 
   await app.register(ssoLogin, {services, sessions})
   await app.register(dashboard, {services, sessions})
+  await app.register(adminPage, {services})
 }

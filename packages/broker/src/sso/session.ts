@@ -1,8 +1,9 @@
-import {createHmac, randomBytes, timingSafeEqual} from 'node:crypto'
+import {randomBytes} from 'node:crypto'
 import type {CookieSerializeOptions} from '@fastify/cookie'
 import type {FastifyReply, FastifyRequest} from 'fastify'
 import type {Config} from '../config/config.js'
 import {BrokerError} from '../errors.js'
+import {CsrfTokens} from './csrf.js'
 
 /** How long a dashboard session lasts; opening the add-on from Heroku again starts a new one. */
 export const SESSION_SECONDS = 2 * 60 * 60
@@ -33,11 +34,14 @@ export class DashboardSessions {
   readonly signingKeys: Buffer[]
   readonly cookieName: string
   readonly cookieOptions: CookieSerializeOptions & {signed: true}
-  readonly #csrfKey: Buffer
+  readonly #csrf: CsrfTokens
 
   constructor(config: Pick<Config, 'production' | 'keyRing'>) {
     this.signingKeys = config.keyRing.derivedKeys('dashboard session')
-    this.#csrfKey = config.keyRing.derivedKeys('dashboard csrf')[0]
+    this.#csrf = new CsrfTokens(
+      config.keyRing.derivedKeys('dashboard csrf')[0],
+      'This form has expired or did not come from the dashboard. Reload the dashboard and try again.',
+    )
     // Browsers keep a `__Host-` cookie only if it is Secure, for Path=/ and for this host alone.
     this.cookieName = config.production ? '__Host-byo-s3-session' : 'byo-s3-session'
     this.cookieOptions = {
@@ -90,18 +94,10 @@ export class DashboardSessions {
 
   /** The token the dashboard's forms carry: valid only with this session's cookie. */
   csrfToken(session: DashboardSession): string {
-    return createHmac('sha256', this.#csrfKey).update(session.id).digest('base64url')
+    return this.#csrf.tokenFor(session.id)
   }
 
   checkCsrf(session: DashboardSession, given: unknown): void {
-    const expected = Buffer.from(this.csrfToken(session))
-    const token = Buffer.from(typeof given === 'string' ? given : '')
-    if (token.length !== expected.length || !timingSafeEqual(token, expected)) {
-      throw new BrokerError(
-        403,
-        'csrf_refused',
-        'This form has expired or did not come from the dashboard. Reload the dashboard and try again.',
-      )
-    }
+    this.#csrf.check(session.id, given)
   }
 }

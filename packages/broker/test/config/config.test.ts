@@ -129,6 +129,18 @@ describe('configuration', () => {
     expect(loadConfig({...production, METRICS_TOKEN: token}).metricsToken).to.equal(token)
   })
 
+  it('turns the admin page on with both of its OAuth client settings, and refuses one alone', () => {
+    expect(loadConfig(production).adminOAuth).to.equal(undefined)
+    const client = {ADMIN_OAUTH_CLIENT_ID: 'client-id', ADMIN_OAUTH_CLIENT_SECRET: 'client-secret'}
+    expect(loadConfig({...production, ...client}).adminOAuth).to.deep.equal({
+      clientId: 'client-id',
+      clientSecret: 'client-secret',
+    })
+
+    const error = errorOf(() => loadConfig({...production, ADMIN_OAUTH_CLIENT_ID: 'client-id'}))
+    expect(error.message).to.contain('ADMIN_OAUTH_CLIENT_ID and ADMIN_OAUTH_CLIENT_SECRET')
+  })
+
   it('refuses a METRICS_TOKEN too short to be a secret', () => {
     const error = errorOf(() => loadConfig({...production, METRICS_TOKEN: 'short'}))
 
