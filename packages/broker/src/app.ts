@@ -21,6 +21,7 @@ import {SharedCounters} from './metrics/shared-counters.js'
 import {partnerApi} from './partner-api/routes.js'
 import type {Services} from './services.js'
 import {findResource} from './storage/resources.js'
+import {UUID} from './http/uuid.js'
 
 export interface AppOptions {
   config: Config
@@ -35,8 +36,6 @@ export interface AppOptions {
   /** Shorter job retries and expiry, for tests that run jobs through failures. */
   jobTiming?: JobQueueOptions['timing']
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 declare module 'fastify' {
   interface FastifyInstance {

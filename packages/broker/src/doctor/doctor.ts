@@ -13,9 +13,9 @@ import {driftOf} from './drift.js'
 import {countsOf, type DoctorReport, type Inspected, problemsIn} from './findings.js'
 import {jobFindings} from './jobs.js'
 import {missingIn, orphansIn, type TeamState} from './orphans.js'
+import {UUID} from '../http/uuid.js'
 
 const PARALLEL_BUCKETS = 4
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /**
  * Compares what the team's AWS account holds under byo-s3's tags and IAM path with what the

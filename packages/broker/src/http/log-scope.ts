@@ -1,13 +1,13 @@
 import type {FastifyInstance, FastifyRequest} from 'fastify'
 import type {Pool} from 'pg'
 import {findResource} from '../storage/resources.js'
+import {UUID} from './uuid.js'
 
 export interface LogScope {
   addonId?: string
   teamId?: string | null
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const scopes = new WeakMap<FastifyRequest, LogScope>()
 
 /**

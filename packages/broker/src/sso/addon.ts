@@ -1,8 +1,7 @@
 import type {Services} from '../services.js'
 import {BrokerError} from '../errors.js'
 import {findResource, type Resource} from '../storage/resources.js'
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+import {UUID} from '../http/uuid.js'
 
 /** An add-on one may open the dashboard of: one being created, or one that has its bucket. */
 const OPENABLE = new Set(['provisioning', 'provisioned'])
